@@ -1,0 +1,317 @@
+//! Errors, sorted by who is at fault.
+//!
+//! - [`ProtocolError`]: the peer broke RFC 6455. It carries the close code to
+//!   send; the connection fails and stays failed.
+//! - [`HandshakeError`]: the opening handshake was malformed or refused. It
+//!   carries the HTTP status to answer with.
+//! - [`UsageError`]: the caller asked for something the protocol forbids. The
+//!   connection is left as it was and stays usable.
+//! - [`BufferTooSmall`]: an output buffer cannot hold what must be written.
+//!   Nothing was written.
+//!
+//! "Need more data" is never an error: decoders report it as a status.
+
+use core::fmt;
+
+use crate::close::CloseCode;
+pub use crate::handshake::HandshakeError;
+
+/// An output buffer was too small; nothing was written.
+///
+/// `required` is the number of bytes the write needs in all, so a caller can
+/// grow or drain its buffer and try again.
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::{BufferTooSmall, Encoder};
+///
+/// let mut encoder = Encoder::server();
+/// let mut out = [0u8; 4];
+/// let err = encoder.text("Hello", &mut out).unwrap_err();
+/// assert_eq!(err, BufferTooSmall { required: 7 });
+/// assert_eq!(out, [0; 4]); // nothing written
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BufferTooSmall {
+    /// How many bytes the write needs in all.
+    pub required: usize,
+}
+
+impl fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "output buffer too small: {} bytes required", self.required)
+    }
+}
+
+impl core::error::Error for BufferTooSmall {}
+
+/// The peer violated RFC 6455.
+///
+/// Each variant names the rule that was broken; [`close_code`](Self::close_code)
+/// gives the status code the connection sends in its Close frame before it
+/// fails (RFC 6455 §7.1.7, §7.4.1).
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::{CloseCode, ProtocolError};
+///
+/// assert_eq!(ProtocolError::InvalidUtf8.close_code(), CloseCode::INVALID_PAYLOAD);
+/// assert_eq!(ProtocolError::ReservedBits.close_code(), CloseCode::PROTOCOL_ERROR);
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProtocolError {
+    /// An RSV bit was set that no negotiated extension defines (§5.2).
+    ReservedBits,
+    /// The opcode is one of the reserved values 0x3–0x7 or 0xB–0xF (§5.2).
+    ReservedOpcode(u8),
+    /// A control frame carried more than 125 bytes of payload (§5.5).
+    ControlFrameTooLong,
+    /// A control frame had FIN clear (§5.5: control frames MUST NOT be fragmented).
+    FragmentedControlFrame,
+    /// A server received an unmasked frame (§5.1).
+    UnmaskedFrame,
+    /// A client received a masked frame (§5.1).
+    MaskedFrame,
+    /// The payload length was not written in the minimal number of bytes (§5.2).
+    NonMinimalLength,
+    /// A 64-bit payload length had its most significant bit set (§5.2).
+    LengthOverflow,
+    /// A frame was longer than the configured `max_frame_len`.
+    FrameTooLarge,
+    /// A message was longer than the configured `max_message_len`.
+    MessageTooLarge,
+    /// A message had more fragments than the configured `max_fragments`.
+    TooManyFragments,
+    /// A continuation frame arrived with no fragmented message in progress (§5.4).
+    UnexpectedContinuation,
+    /// A new text or binary frame arrived while a fragmented message was in
+    /// progress (§5.4).
+    ExpectedContinuation,
+    /// A text message was not valid UTF-8 (§5.6, §8.1).
+    InvalidUtf8,
+    /// A Close frame had a 1-byte payload (§5.5.1).
+    InvalidClosePayload,
+    /// A Close frame carried a status code that may not be sent on the wire (§7.4).
+    InvalidCloseCode(u16),
+    /// A Close frame's reason was not valid UTF-8 (§5.5.1).
+    InvalidCloseReason,
+    /// The peer closed the transport before the close handshake ended (§7.1.5).
+    AbnormalClosure,
+}
+
+impl ProtocolError {
+    /// The close code to send to the peer for this violation.
+    #[must_use]
+    pub const fn close_code(&self) -> CloseCode {
+        match self {
+            ProtocolError::InvalidUtf8 | ProtocolError::InvalidCloseReason => {
+                CloseCode::INVALID_PAYLOAD
+            }
+            ProtocolError::FrameTooLarge
+            | ProtocolError::MessageTooLarge
+            | ProtocolError::TooManyFragments => CloseCode::MESSAGE_TOO_BIG,
+            ProtocolError::AbnormalClosure => CloseCode::ABNORMAL,
+            ProtocolError::ReservedBits
+            | ProtocolError::ReservedOpcode(_)
+            | ProtocolError::ControlFrameTooLong
+            | ProtocolError::FragmentedControlFrame
+            | ProtocolError::UnmaskedFrame
+            | ProtocolError::MaskedFrame
+            | ProtocolError::NonMinimalLength
+            | ProtocolError::LengthOverflow
+            | ProtocolError::UnexpectedContinuation
+            | ProtocolError::ExpectedContinuation
+            | ProtocolError::InvalidClosePayload
+            | ProtocolError::InvalidCloseCode(_) => CloseCode::PROTOCOL_ERROR,
+        }
+    }
+
+    /// A short reason phrase (at most 123 bytes) for the Close frame.
+    #[must_use]
+    pub const fn reason(&self) -> &'static str {
+        match self {
+            ProtocolError::ReservedBits => "reserved bits set",
+            ProtocolError::ReservedOpcode(_) => "reserved opcode",
+            ProtocolError::ControlFrameTooLong => "control frame payload over 125 bytes",
+            ProtocolError::FragmentedControlFrame => "fragmented control frame",
+            ProtocolError::UnmaskedFrame => "frame from client not masked",
+            ProtocolError::MaskedFrame => "frame from server masked",
+            ProtocolError::NonMinimalLength => "payload length not minimally encoded",
+            ProtocolError::LengthOverflow => "payload length has its top bit set",
+            ProtocolError::FrameTooLarge => "frame too large",
+            ProtocolError::MessageTooLarge => "message too large",
+            ProtocolError::TooManyFragments => "too many fragments",
+            ProtocolError::UnexpectedContinuation => "continuation frame without a message",
+            ProtocolError::ExpectedContinuation => "new message inside a fragmented message",
+            ProtocolError::InvalidUtf8 => "invalid UTF-8 in text message",
+            ProtocolError::InvalidClosePayload => "close payload of 1 byte",
+            ProtocolError::InvalidCloseCode(_) => "invalid close code",
+            ProtocolError::InvalidCloseReason => "invalid UTF-8 in close reason",
+            ProtocolError::AbnormalClosure => "connection closed without a close frame",
+        }
+    }
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProtocolError::ReservedOpcode(op) => write!(
+                f,
+                "peer sent a frame with reserved opcode {op:#x} (RFC 6455 §5.2)"
+            ),
+            ProtocolError::InvalidCloseCode(code) => write!(
+                f,
+                "peer sent close code {code}, which may not be sent on the wire (RFC 6455 §7.4)"
+            ),
+            other => write!(
+                f,
+                "peer broke RFC 6455: {} (closing with {})",
+                other.reason(),
+                other.close_code().as_u16()
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ProtocolError {}
+
+/// The caller asked for something the protocol forbids.
+///
+/// Nothing was sent or changed; the connection or encoder stays usable.
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::{Encoder, UsageError, Error};
+///
+/// let mut encoder = Encoder::server();
+/// let mut out = [0u8; 256];
+/// let long = [0u8; 126];
+/// let err = encoder.ping(&long, &mut out).unwrap_err();
+/// assert_eq!(err, Error::Usage(UsageError::ControlPayloadTooLong));
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UsageError {
+    /// A control frame payload (ping, pong, close) would exceed 125 bytes (§5.5).
+    ControlPayloadTooLong,
+    /// A close reason would exceed 123 bytes (§5.5: 125 minus the 2-byte code).
+    CloseReasonTooLong,
+    /// The close code may not be sent (1005, 1006, 1015, or outside 1000–4999).
+    InvalidCloseCode(u16),
+    /// A continuation was sent with no fragmented message started.
+    NoMessageInProgress,
+    /// A new message was started while a fragmented one is still unfinished.
+    MessageInProgress,
+    /// Data cannot be sent before the opening handshake completes.
+    NotOpen,
+    /// Nothing more can be sent: a Close frame was already sent, or the
+    /// connection has failed.
+    Closed,
+    /// A header name or value contains CR, LF, NUL or another forbidden byte.
+    InvalidHeader,
+    /// The chosen subprotocol was not offered by the client.
+    SubprotocolNotOffered,
+    /// The call does not fit the connection's current state (for example,
+    /// accepting an upgrade request that was never received).
+    InvalidState,
+}
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UsageError::ControlPayloadTooLong => {
+                f.write_str("control frame payload over 125 bytes (RFC 6455 §5.5)")
+            }
+            UsageError::CloseReasonTooLong => {
+                f.write_str("close reason over 123 bytes (RFC 6455 §5.5)")
+            }
+            UsageError::InvalidCloseCode(code) => {
+                write!(f, "close code {code} may not be sent (RFC 6455 §7.4)")
+            }
+            UsageError::NoMessageInProgress => {
+                f.write_str("continuation sent with no fragmented message in progress")
+            }
+            UsageError::MessageInProgress => {
+                f.write_str("a fragmented message is in progress; finish it first")
+            }
+            UsageError::NotOpen => f.write_str("the opening handshake has not completed"),
+            UsageError::Closed => f.write_str("the connection is closing or closed"),
+            UsageError::InvalidHeader => {
+                f.write_str("header name or value contains a forbidden byte (CR, LF, NUL)")
+            }
+            UsageError::SubprotocolNotOffered => {
+                f.write_str("the chosen subprotocol was not offered by the client")
+            }
+            UsageError::InvalidState => f.write_str("not possible in the current state"),
+        }
+    }
+}
+
+impl core::error::Error for UsageError {}
+
+/// Any error of this crate.
+///
+/// Functions that can fail in only one way return that error type; those that
+/// can fail in several return this.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Error {
+    /// The peer broke RFC 6455.
+    Protocol(ProtocolError),
+    /// The opening handshake failed.
+    Handshake(HandshakeError),
+    /// The caller misused the API.
+    Usage(UsageError),
+    /// An output buffer was too small.
+    BufferTooSmall(BufferTooSmall),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Protocol(e) => e.fmt(f),
+            Error::Handshake(e) => e.fmt(f),
+            Error::Usage(e) => e.fmt(f),
+            Error::BufferTooSmall(e) => e.fmt(f),
+        }
+    }
+}
+
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Error::Protocol(e) => Some(e),
+            Error::Handshake(e) => Some(e),
+            Error::Usage(e) => Some(e),
+            Error::BufferTooSmall(e) => Some(e),
+        }
+    }
+}
+
+impl From<ProtocolError> for Error {
+    fn from(e: ProtocolError) -> Self {
+        Error::Protocol(e)
+    }
+}
+
+impl From<HandshakeError> for Error {
+    fn from(e: HandshakeError) -> Self {
+        Error::Handshake(e)
+    }
+}
+
+impl From<UsageError> for Error {
+    fn from(e: UsageError) -> Self {
+        Error::Usage(e)
+    }
+}
+
+impl From<BufferTooSmall> for Error {
+    fn from(e: BufferTooSmall) -> Self {
+        Error::BufferTooSmall(e)
+    }
+}
