@@ -244,8 +244,14 @@ mod tests {
     #[test]
     fn parse_empty_one_byte_and_codes() {
         assert_eq!(parse_close_payload(b""), Ok(None));
-        assert_eq!(parse_close_payload(b"\x03"), Err(ProtocolError::InvalidClosePayload));
-        assert_eq!(parse_close_payload(b"\x03\xe8"), Ok(Some((CloseCode::NORMAL, ""))));
+        assert_eq!(
+            parse_close_payload(b"\x03"),
+            Err(ProtocolError::InvalidClosePayload)
+        );
+        assert_eq!(
+            parse_close_payload(b"\x03\xe8"),
+            Ok(Some((CloseCode::NORMAL, "")))
+        );
         assert_eq!(
             parse_close_payload(b"\x03\xed"),
             Err(ProtocolError::InvalidCloseCode(1005))
@@ -267,7 +273,9 @@ mod tests {
     #[test]
     fn parse_rejects_bad_reason_utf8() {
         assert_eq!(
-            parse_close_payload(b"\x03\xe8\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"),
+            parse_close_payload(
+                b"\x03\xe8\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"
+            ),
             Err(ProtocolError::InvalidCloseReason)
         );
         assert_eq!(

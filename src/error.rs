@@ -40,7 +40,11 @@ pub struct BufferTooSmall {
 
 impl fmt::Display for BufferTooSmall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "output buffer too small: {} bytes required", self.required)
+        write!(
+            f,
+            "output buffer too small: {} bytes required",
+            self.required
+        )
     }
 }
 
@@ -198,6 +202,11 @@ impl core::error::Error for ProtocolError {}
 pub enum UsageError {
     /// A control frame payload (ping, pong, close) would exceed 125 bytes (§5.5).
     ControlPayloadTooLong,
+    /// A control frame (ping, pong, close) was marked [`Fragment::More`]
+    /// (§5.5: control frames are never fragmented).
+    ///
+    /// [`Fragment::More`]: crate::Fragment::More
+    FragmentedControlFrame,
     /// A close reason would exceed 123 bytes (§5.5: 125 minus the 2-byte code).
     CloseReasonTooLong,
     /// The close code may not be sent (1005, 1006, 1015, or outside 1000–4999).
@@ -225,6 +234,9 @@ impl fmt::Display for UsageError {
         match self {
             UsageError::ControlPayloadTooLong => {
                 f.write_str("control frame payload over 125 bytes (RFC 6455 §5.5)")
+            }
+            UsageError::FragmentedControlFrame => {
+                f.write_str("control frames cannot be fragmented (RFC 6455 §5.5)")
             }
             UsageError::CloseReasonTooLong => {
                 f.write_str("close reason over 123 bytes (RFC 6455 §5.5)")

@@ -46,6 +46,26 @@ pub fn apply_mask(buf: &mut [u8], key: [u8; 4], offset: usize) {
     }
 }
 
+/// Copies `src` into `dst` (of the same length) while masking it with `key`
+/// from payload offset 0, in one pass.
+pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
+    let mut wide = [0u8; BLOCK];
+    for (i, b) in wide.iter_mut().enumerate() {
+        *b = key[i % 4];
+    }
+    let mut dst_blocks = dst.chunks_exact_mut(BLOCK);
+    let mut src_blocks = src.chunks_exact(BLOCK);
+    for (d, s) in (&mut dst_blocks).zip(&mut src_blocks) {
+        for ((d, s), k) in d.iter_mut().zip(s.iter()).zip(wide.iter()) {
+            *d = *s ^ *k;
+        }
+    }
+    let tail = dst_blocks.into_remainder().iter_mut();
+    for ((d, s), k) in tail.zip(src_blocks.remainder()).zip(key.iter().cycle()) {
+        *d = *s ^ *k;
+    }
+}
+
 /// The key as seen from `offset` bytes into the payload.
 #[inline]
 const fn rotate(key: [u8; 4], offset: usize) -> [u8; 4] {
@@ -101,6 +121,20 @@ mod tests {
                 apply_mask(&mut pieces[b..300], key, b);
                 assert_eq!(pieces[..300], once[..300], "split {a} {b}");
             }
+        }
+    }
+
+    #[test]
+    fn copy_masked_matches_copy_then_mask() {
+        let key = [0x01, 0x80, 0x7f, 0xfe];
+        for len in 0..=300 {
+            let (src, len) = pattern(len);
+            let mut expected = src;
+            apply_mask(&mut expected[..len], key, 0);
+            let mut dst = [0xaau8; 512];
+            copy_masked(&mut dst[..len], &src[..len], key);
+            assert_eq!(dst[..len], expected[..len], "len {len}");
+            assert!(dst[len..].iter().all(|&b| b == 0xaa));
         }
     }
 

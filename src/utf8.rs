@@ -204,7 +204,11 @@ mod tests {
     fn feed_split(input: &[u8], cuts: &[usize]) -> (Result<(), Utf8Error>, usize) {
         let mut v = Utf8Validator::new();
         let mut start = 0;
-        for (i, &cut) in cuts.iter().chain(core::iter::once(&input.len())).enumerate() {
+        for (i, &cut) in cuts
+            .iter()
+            .chain(core::iter::once(&input.len()))
+            .enumerate()
+        {
             if let Err(e) = v.feed(&input[start..cut]) {
                 return (Err(e), i);
             }
@@ -248,7 +252,13 @@ mod tests {
                 );
                 if let Some(bad) = bad {
                     // Fail fast: reported on the piece holding the bad byte.
-                    let want = if bad < a { 0 } else if bad < b { 1 } else { 2 };
+                    let want = if bad < a {
+                        0
+                    } else if bad < b {
+                        1
+                    } else {
+                        2
+                    };
                     assert_eq!(piece, want, "{input:x?} split {a} {b} bad {bad}");
                 }
             }
@@ -296,8 +306,16 @@ mod tests {
             seed
         };
         let alphabet: &[&[u8]] = &[
-            b"a", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98\x80", b"\x80", b"\xed\xa0",
-            b"\xf4\x90", b"\xc0", b"\xe2", b"\xf0\x9f",
+            b"a",
+            b"\xc3\xa9",
+            b"\xe2\x82\xac",
+            b"\xf0\x9f\x98\x80",
+            b"\x80",
+            b"\xed\xa0",
+            b"\xf4\x90",
+            b"\xc0",
+            b"\xe2",
+            b"\xf0\x9f",
         ];
         for _ in 0..400 {
             let mut input = [0u8; 24];
@@ -305,7 +323,11 @@ mod tests {
             while len < 16 {
                 let piece = alphabet[(next() % alphabet.len() as u64) as usize];
                 // Mostly valid pieces, so errors land at varied depths.
-                let piece = if next() % 4 == 0 { piece } else { alphabet[(next() % 4) as usize] };
+                let piece = if next() % 4 == 0 {
+                    piece
+                } else {
+                    alphabet[(next() % 4) as usize]
+                };
                 input[len..len + piece.len()].copy_from_slice(piece);
                 len += piece.len();
             }

@@ -1,0 +1,352 @@
+//! The frame encoder.
+
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
+
+use super::{Fragment, Header, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
+use crate::close::{encode_close_payload, CloseCode};
+use crate::error::{BufferTooSmall, Error, UsageError};
+use crate::keys::{KeySource, NoKeys};
+use crate::mask::{apply_mask, copy_masked};
+use crate::role::Role;
+
+/// An encoded frame header, for writing a payload that lives elsewhere
+/// (`writev(header, payload)`) without copying it.
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::{Encoder, Fragment, Opcode};
+///
+/// let mut encoder = Encoder::server();
+/// let payload = vec![7u8; 70_000];
+/// let header = encoder.header(Opcode::Binary, payload.len() as u64, Fragment::Last)?;
+/// assert_eq!(header.as_bytes(), &[0x82, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70]);
+/// // socket.write_vectored(&[IoSlice::new(&header), IoSlice::new(&payload)])
+/// # Ok::<(), rfc6455::UsageError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderBytes {
+    bytes: [u8; MAX_HEADER_LEN],
+    len: u8,
+    mask: Option<[u8; 4]>,
+}
+
+impl HeaderBytes {
+    fn new(header: &Header) -> Self {
+        let mut bytes = [0; MAX_HEADER_LEN];
+        // 14 bytes always hold a header.
+        let len = header.encode(&mut bytes).unwrap_or(0) as u8;
+        HeaderBytes {
+            bytes,
+            len,
+            mask: header.mask,
+        }
+    }
+
+    /// The header's bytes (2 to 14).
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// The masking key written in the header (clients only). The payload must
+    /// be sent masked with it; [`Encoder::header_in_place`] does that.
+    #[must_use]
+    pub const fn mask_key(&self) -> Option<[u8; 4]> {
+        self.mask
+    }
+}
+
+impl AsRef<[u8]> for HeaderBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl core::ops::Deref for HeaderBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+/// Turns application messages into frames: unmasked for a server, masked with
+/// a fresh key per frame for a client (RFC 6455 §5.1, §5.3).
+///
+/// The encoder is pure: it writes into the caller's buffer (or appends to a
+/// `Vec` with the `alloc` feature) and keeps no state between frames except
+/// its key source. It refuses control payloads over 125 bytes and fragmented
+/// control frames. Message-level sequencing (a `Continuation` after a first
+/// fragment) is the caller's, or the connection's, job.
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::Encoder;
+///
+/// // RFC 6455 §5.7: an unmasked text frame "Hello".
+/// let mut out = [0u8; 16];
+/// let n = Encoder::server().text("Hello", &mut out)?;
+/// assert_eq!(&out[..n], b"\x81\x05Hello");
+///
+/// // A client masks with keys from its key source.
+/// let mut client = Encoder::client(|key: &mut [u8]| key.copy_from_slice(&[0x37, 0xfa, 0x21, 0x3d]));
+/// let n = client.text("Hello", &mut out)?;
+/// assert_eq!(&out[..n], b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58");
+/// # Ok::<(), rfc6455::BufferTooSmall>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Encoder<K = NoKeys> {
+    role: Role,
+    keys: K,
+}
+
+impl Encoder<NoKeys> {
+    /// An encoder for a server: frames are not masked.
+    #[must_use]
+    pub const fn server() -> Self {
+        Encoder {
+            role: Role::Server,
+            keys: NoKeys,
+        }
+    }
+}
+
+impl Default for Encoder<NoKeys> {
+    fn default() -> Self {
+        Self::server()
+    }
+}
+
+impl<K: KeySource> Encoder<K> {
+    /// An encoder for a client: every frame is masked with a fresh key from
+    /// `keys`.
+    pub const fn client(keys: K) -> Self {
+        Encoder {
+            role: Role::Client,
+            keys,
+        }
+    }
+
+    /// The role this encoder writes for.
+    #[must_use]
+    pub const fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The key source.
+    pub fn keys_mut(&mut self) -> &mut K {
+        &mut self.keys
+    }
+
+    /// The number of bytes a frame with a payload of `payload_len` bytes
+    /// takes on the wire from this encoder.
+    #[must_use]
+    pub fn frame_len(&self, payload_len: usize) -> usize {
+        let header = Header::new(
+            Opcode::Binary,
+            Fragment::Last,
+            self.role.is_client().then_some([0; 4]),
+            payload_len as u64,
+        );
+        header.encoded_len() + payload_len
+    }
+
+    /// Writes one frame with any opcode into `out` and returns its length.
+    ///
+    /// # Errors
+    ///
+    /// - [`UsageError::ControlPayloadTooLong`] or
+    ///   [`UsageError::FragmentedControlFrame`] for a control frame that
+    ///   breaks RFC 6455 §5.5.
+    /// - [`BufferTooSmall`] if `out` cannot hold the frame; nothing is written.
+    pub fn frame(
+        &mut self,
+        opcode: Opcode,
+        payload: &[u8],
+        fragment: Fragment,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        check_control(opcode, payload.len(), fragment)?;
+        Ok(self.write(opcode, payload, fragment, out)?)
+    }
+
+    /// Writes a single-frame text message.
+    ///
+    /// # Errors
+    ///
+    /// [`BufferTooSmall`] if `out` cannot hold the frame; nothing is written.
+    pub fn text(&mut self, text: &str, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        self.write(Opcode::Text, text.as_bytes(), Fragment::Last, out)
+    }
+
+    /// Writes a single-frame binary message.
+    ///
+    /// # Errors
+    ///
+    /// [`BufferTooSmall`] if `out` cannot hold the frame; nothing is written.
+    pub fn binary(&mut self, data: &[u8], out: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        self.write(Opcode::Binary, data, Fragment::Last, out)
+    }
+
+    /// Writes a Ping frame.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::ControlPayloadTooLong`] for a payload over 125 bytes;
+    /// [`BufferTooSmall`] if `out` cannot hold the frame.
+    pub fn ping(&mut self, payload: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+        self.frame(Opcode::Ping, payload, Fragment::Last, out)
+    }
+
+    /// Writes a Pong frame.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::ControlPayloadTooLong`] for a payload over 125 bytes;
+    /// [`BufferTooSmall`] if `out` cannot hold the frame.
+    pub fn pong(&mut self, payload: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+        self.frame(Opcode::Pong, payload, Fragment::Last, out)
+    }
+
+    /// Writes a Close frame with a status code and reason.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidCloseCode`] for a code that may not be sent,
+    /// [`UsageError::CloseReasonTooLong`] for a reason over 123 bytes,
+    /// [`BufferTooSmall`] if `out` cannot hold the frame.
+    pub fn close(&mut self, code: CloseCode, reason: &str, out: &mut [u8]) -> Result<usize, Error> {
+        let mut payload = [0; MAX_CONTROL_PAYLOAD];
+        let len = encode_close_payload(code, reason, &mut payload)?;
+        Ok(self.write(Opcode::Close, &payload[..len], Fragment::Last, out)?)
+    }
+
+    /// Writes a Close frame with no status code (the peer reports 1005).
+    ///
+    /// # Errors
+    ///
+    /// [`BufferTooSmall`] if `out` cannot hold the frame.
+    pub fn close_empty(&mut self, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        self.write(Opcode::Close, &[], Fragment::Last, out)
+    }
+
+    /// Encodes only the header of a frame whose payload the caller writes
+    /// itself, so the payload is never copied.
+    ///
+    /// A client must send the payload masked with
+    /// [`HeaderBytes::mask_key`] ([`apply_mask`](crate::apply_mask) with
+    /// offset 0), or use [`header_in_place`](Self::header_in_place). A
+    /// server's payload goes out as it is: the work done here does not depend
+    /// on its size.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError`] for a control frame that breaks RFC 6455 §5.5.
+    pub fn header(
+        &mut self,
+        opcode: Opcode,
+        payload_len: u64,
+        fragment: Fragment,
+    ) -> Result<HeaderBytes, UsageError> {
+        let len = usize::try_from(payload_len).unwrap_or(usize::MAX);
+        check_control(opcode, len, fragment)?;
+        let mask = self.next_mask();
+        Ok(HeaderBytes::new(&Header::new(
+            opcode,
+            fragment,
+            mask,
+            payload_len,
+        )))
+    }
+
+    /// Encodes the header for `payload` and, for a client, masks `payload` in
+    /// place with the header's key.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError`] for a control frame that breaks RFC 6455 §5.5.
+    pub fn header_in_place(
+        &mut self,
+        opcode: Opcode,
+        payload: &mut [u8],
+        fragment: Fragment,
+    ) -> Result<HeaderBytes, UsageError> {
+        let header = self.header(opcode, payload.len() as u64, fragment)?;
+        if let Some(key) = header.mask_key() {
+            apply_mask(payload, key, 0);
+        }
+        Ok(header)
+    }
+
+    /// Appends one frame to `out` and returns the number of bytes appended.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError`] for a control frame that breaks RFC 6455 §5.5.
+    #[cfg(feature = "alloc")]
+    pub fn frame_to_vec(
+        &mut self,
+        opcode: Opcode,
+        payload: &[u8],
+        fragment: Fragment,
+        out: &mut Vec<u8>,
+    ) -> Result<usize, UsageError> {
+        check_control(opcode, payload.len(), fragment)?;
+        let len = self.frame_len(payload.len());
+        let start = out.len();
+        out.resize(start + len, 0);
+        // The buffer was just sized for the frame.
+        let written = self
+            .write(opcode, payload, fragment, &mut out[start..])
+            .unwrap_or(0);
+        out.truncate(start + written);
+        Ok(written)
+    }
+
+    fn next_mask(&mut self) -> Option<[u8; 4]> {
+        match self.role {
+            Role::Client => Some(self.keys.mask_key()),
+            Role::Server => None,
+        }
+    }
+
+    fn write(
+        &mut self,
+        opcode: Opcode,
+        payload: &[u8],
+        fragment: Fragment,
+        out: &mut [u8],
+    ) -> Result<usize, BufferTooSmall> {
+        let required = self.frame_len(payload.len());
+        let Some(out) = out.get_mut(..required) else {
+            return Err(BufferTooSmall { required });
+        };
+        // The key is drawn only once the frame is known to fit.
+        let mask = self.next_mask();
+        let header = Header::new(opcode, fragment, mask, payload.len() as u64);
+        let (head, body) = out.split_at_mut(required - payload.len());
+        header.encode(head)?;
+        match mask {
+            Some(key) => copy_masked(body, payload, key),
+            None => body.copy_from_slice(payload),
+        }
+        Ok(required)
+    }
+}
+
+/// RFC 6455 §5.5: control frames carry at most 125 bytes and are never
+/// fragmented.
+fn check_control(opcode: Opcode, len: usize, fragment: Fragment) -> Result<(), UsageError> {
+    if opcode.is_control() {
+        if len > MAX_CONTROL_PAYLOAD {
+            return Err(UsageError::ControlPayloadTooLong);
+        }
+        if !fragment.is_last() {
+            return Err(UsageError::FragmentedControlFrame);
+        }
+    }
+    Ok(())
+}
