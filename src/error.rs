@@ -224,6 +224,9 @@ pub enum UsageError {
     InvalidHeader,
     /// The chosen subprotocol was not offered by the client.
     SubprotocolNotOffered,
+    /// Queued output must be written before a frame header can be handed
+    /// out (see `Connection::send_header`).
+    OutputPending,
     /// The call does not fit the connection's current state (for example,
     /// accepting an upgrade request that was never received).
     InvalidState,
@@ -257,6 +260,9 @@ impl fmt::Display for UsageError {
             }
             UsageError::SubprotocolNotOffered => {
                 f.write_str("the chosen subprotocol was not offered by the client")
+            }
+            UsageError::OutputPending => {
+                f.write_str("queued output must be written before sending a bare header")
             }
             UsageError::InvalidState => f.write_str("not possible in the current state"),
         }

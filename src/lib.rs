@@ -70,7 +70,10 @@ extern crate alloc;
 extern crate std;
 
 mod close;
+mod config;
+mod connection;
 mod error;
+mod event;
 pub mod frame;
 pub mod handshake;
 mod keys;
@@ -82,7 +85,10 @@ mod utf8;
 pub use close::{
     encode_close_payload, parse_close_payload, truncate_reason, CloseCode, MAX_CLOSE_REASON_LEN,
 };
+pub use config::{AutoPong, Config, MessageMode};
+pub use connection::{Connection, MessageKind, State, MIN_STORAGE_LEN};
 pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, UsageError};
+pub use event::{Event, Handshake};
 pub use frame::{
     Decoded, Encoder, Fragment, FrameDecoder, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD,
     MAX_HEADER_LEN,

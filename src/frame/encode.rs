@@ -130,6 +130,11 @@ impl<K: KeySource> Encoder<K> {
         }
     }
 
+    /// An encoder for `role`; `keys` is used only by a client.
+    pub(crate) const fn with_role(role: Role, keys: K) -> Self {
+        Encoder { role, keys }
+    }
+
     /// The role this encoder writes for.
     #[must_use]
     pub const fn role(&self) -> Role {

@@ -17,3 +17,9 @@ impl fmt::Display for HandshakeError {
 }
 
 impl core::error::Error for HandshakeError {}
+
+/// A client's upgrade request (placeholder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    head: &'a [u8],
+}

@@ -1,0 +1,146 @@
+//! Limits and policies of a connection.
+
+/// How received messages are handed to the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageMode {
+    /// Messages are assembled in the connection's storage and delivered
+    /// whole when they fit; a larger message is delivered in chunks of up to
+    /// the storage size, with `fin` set on the last. Text chunks end on
+    /// character boundaries. Needs no allocator; memory use is the storage.
+    Stream,
+    /// Every message is reassembled into one heap buffer and delivered whole,
+    /// up to [`Config::max_message_len`] (1009 beyond). The buffer is reused,
+    /// so steady-state traffic allocates nothing.
+    #[cfg(feature = "alloc")]
+    Reassemble,
+}
+
+/// Whether a received Ping is answered automatically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AutoPong {
+    /// Queue a Pong with the Ping's payload (RFC 6455 §5.5.2). If output is
+    /// not drained, only the latest Pong is kept (§5.5.3), so a flood of Pings
+    /// cannot grow memory.
+    Enabled,
+    /// Only surface the Ping; the application answers with
+    /// [`Connection::pong`](crate::Connection::pong) itself.
+    Disabled,
+}
+
+/// Limits and policies of a [`Connection`](crate::Connection).
+///
+/// Every limit bounds work or memory that a peer could otherwise choose.
+/// Defaults:
+///
+/// | field | default | on violation |
+/// |---|---|---|
+/// | `max_frame_len` | 16 MiB | 1009 |
+/// | `max_message_len` | 64 MiB | 1009 |
+/// | `max_fragments` | 4,194,304 (16 MiB of 4-byte fragments) | 1009 |
+/// | `max_head_len` | 8 KiB (and never more than the storage) | 431 |
+/// | `max_headers` | 64 | 431 |
+/// | `auto_pong` | `Enabled` | — |
+/// | `message_mode` | `Stream` | — |
+///
+/// In `Stream` mode memory use is the storage you hand in, whatever these
+/// limits are; they protect the application from runaway messages.
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::{AutoPong, Config};
+///
+/// let config = Config::new()
+///     .with_max_message_len(1 << 20)
+///     .with_auto_pong(AutoPong::Disabled);
+/// assert_eq!(config.max_message_len, 1 << 20);
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// The longest frame payload accepted, in bytes.
+    pub max_frame_len: u64,
+    /// The longest message accepted (all fragments together), in bytes.
+    pub max_message_len: u64,
+    /// The most frames one message may be split into.
+    pub max_fragments: u32,
+    /// The longest opening-handshake head accepted, in bytes.
+    pub max_head_len: usize,
+    /// The most header lines an opening-handshake head may have.
+    pub max_headers: usize,
+    /// Whether Pings are answered automatically.
+    pub auto_pong: AutoPong,
+    /// How messages are delivered.
+    pub message_mode: MessageMode,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Config {
+    /// The default configuration (see the table above).
+    #[must_use]
+    pub const fn new() -> Self {
+        Config {
+            max_frame_len: 16 << 20,
+            max_message_len: 64 << 20,
+            max_fragments: 1 << 22,
+            max_head_len: 8 << 10,
+            max_headers: 64,
+            auto_pong: AutoPong::Enabled,
+            message_mode: MessageMode::Stream,
+        }
+    }
+
+    /// Sets [`max_frame_len`](Self::max_frame_len).
+    #[must_use]
+    pub const fn with_max_frame_len(mut self, len: u64) -> Self {
+        self.max_frame_len = len;
+        self
+    }
+
+    /// Sets [`max_message_len`](Self::max_message_len).
+    #[must_use]
+    pub const fn with_max_message_len(mut self, len: u64) -> Self {
+        self.max_message_len = len;
+        self
+    }
+
+    /// Sets [`max_fragments`](Self::max_fragments).
+    #[must_use]
+    pub const fn with_max_fragments(mut self, count: u32) -> Self {
+        self.max_fragments = count;
+        self
+    }
+
+    /// Sets [`max_head_len`](Self::max_head_len).
+    #[must_use]
+    pub const fn with_max_head_len(mut self, len: usize) -> Self {
+        self.max_head_len = len;
+        self
+    }
+
+    /// Sets [`max_headers`](Self::max_headers).
+    #[must_use]
+    pub const fn with_max_headers(mut self, count: usize) -> Self {
+        self.max_headers = count;
+        self
+    }
+
+    /// Sets [`auto_pong`](Self::auto_pong).
+    #[must_use]
+    pub const fn with_auto_pong(mut self, auto_pong: AutoPong) -> Self {
+        self.auto_pong = auto_pong;
+        self
+    }
+
+    /// Sets [`message_mode`](Self::message_mode).
+    #[must_use]
+    pub const fn with_message_mode(mut self, mode: MessageMode) -> Self {
+        self.message_mode = mode;
+        self
+    }
+}

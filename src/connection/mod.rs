@@ -1,0 +1,291 @@
+//! The connection state machine: handshake, then frames, then the close
+//! handshake (RFC 6455 §4–§7).
+
+mod handshake;
+mod recv;
+mod rx;
+mod send;
+mod tx;
+
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
+
+use crate::config::Config;
+use crate::error::BufferTooSmall;
+use crate::frame::{Encoder, FrameDecoder, Opcode, MAX_CONTROL_PAYLOAD};
+use crate::keys::{KeySource, NoKeys};
+use crate::role::Role;
+use crate::utf8::Utf8Validator;
+use rx::Rx;
+use tx::Tx;
+
+pub use send::MessageKind;
+
+/// The smallest receive or transmit storage a connection accepts, in bytes.
+///
+/// The transmit storage must hold a Close frame and the handshake; the receive
+/// storage must hold the opening-handshake head (a larger head is refused with
+/// 431). Real servers want several KiB of each.
+pub const MIN_STORAGE_LEN: usize = 256;
+
+/// Where a connection is in its life (RFC 6455 §4–§7).
+///
+/// ```text
+///              handshake ok
+///  Connecting ─────────────► Open ──── close() ────► CloseSent
+///      │                      │                          │
+///      │                      │ peer's Close             │ peer's Close
+///      │                      ▼                          ▼
+///      │                 CloseReceived ── echo sent ──► Closed
+///      │                                                 ▲
+///      │            transport ended (1006) ──────────────┘
+///      │
+///      └──── bad handshake / protocol violation ───► Failed
+///            (from any state before Closed)
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// The opening handshake is in progress.
+    Connecting,
+    /// The connection is open: messages flow both ways.
+    Open,
+    /// This side sent a Close frame and waits for the peer's.
+    CloseSent,
+    /// The peer sent a Close frame; the echo is queued but not yet written
+    /// out.
+    CloseReceived,
+    /// The close handshake finished, the transport ended, or the upgrade was
+    /// rejected. Nothing more is sent or received.
+    Closed,
+    /// The handshake failed or the peer broke the protocol; a Close frame or
+    /// an HTTP error response may still be queued.
+    Failed,
+}
+
+/// A control frame payload (at most 125 bytes).
+#[derive(Clone, Copy)]
+pub(crate) struct ControlBuf {
+    data: [u8; MAX_CONTROL_PAYLOAD],
+    len: u8,
+}
+
+impl ControlBuf {
+    const fn new() -> Self {
+        ControlBuf {
+            data: [0; MAX_CONTROL_PAYLOAD],
+            len: 0,
+        }
+    }
+
+    fn from_slice(bytes: &[u8]) -> Self {
+        let mut buf = Self::new();
+        buf.push(bytes);
+        buf
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.data[..usize::from(self.len)]
+    }
+
+    /// Appends what fits (the decoder has already checked the 125-byte limit).
+    fn push(&mut self, bytes: &[u8]) {
+        let at = usize::from(self.len);
+        let n = bytes.len().min(MAX_CONTROL_PAYLOAD - at);
+        self.data[at..at + n].copy_from_slice(&bytes[..n]);
+        self.len += n as u8;
+    }
+}
+
+/// The message being received.
+#[derive(Clone, Copy)]
+struct Inbound {
+    /// The kind of the message in progress, if any.
+    kind: Option<MessageKind>,
+    /// The opcode of the frame whose payload is being received.
+    frame: Opcode,
+    /// Whether that frame ends its message.
+    frame_fin: bool,
+    /// Declared bytes of the message so far.
+    len: u64,
+    /// Frames of the message so far.
+    fragments: u32,
+    utf8: Utf8Validator,
+}
+
+/// A WebSocket connection as a sans-IO state machine.
+///
+/// A `Connection` never touches a socket. You move bytes between it and your
+/// transport; it tells you what happened and what to send.
+///
+/// # The run loop
+///
+/// After **any** input or command, drain [`poll_event`](Self::poll_event)
+/// and [`poll_transmit`](Self::poll_transmit) until both return `None`:
+///
+/// ```text
+/// socket ──► receive / spare_mut+commit ──► poll_event ──► application
+/// application ──► send_* / ping / close ──► poll_transmit ──► socket
+/// ```
+///
+/// # Methods by role
+///
+/// - Getters: [`role`](Self::role), [`state`](Self::state),
+///   [`should_close_transport`](Self::should_close_transport),
+///   [`config`](Self::config).
+/// - Input: [`receive`](Self::receive), or [`spare_mut`](Self::spare_mut) and
+///   [`commit`](Self::commit) to read straight into the storage;
+///   [`receive_eof`](Self::receive_eof).
+/// - Commands: [`accept`](Self::accept) / [`reject`](Self::reject) (server),
+///   [`send_text`](Self::send_text), [`send_binary`](Self::send_binary),
+///   their `_fragment` forms, [`send_header`](Self::send_header),
+///   [`ping`](Self::ping), [`pong`](Self::pong), [`close`](Self::close).
+/// - Output: [`poll_event`](Self::poll_event),
+///   [`poll_transmit`](Self::poll_transmit), or
+///   [`peek_transmit`](Self::peek_transmit) and
+///   [`advance_transmit`](Self::advance_transmit) to write without a copy.
+///
+/// # Storage
+///
+/// The connection works in two buffers you hand in (`B: AsMut<[u8]>`: a stack
+/// array, a `&mut [u8]`, a `Vec<u8>` or a `Box<[u8]>`): received bytes are
+/// unmasked and assembled in the first, outgoing frames are queued in the
+/// second. It allocates nothing else (except in
+/// [`MessageMode::Reassemble`](crate::MessageMode)), so its memory is fixed
+/// at construction, whatever the peer sends.
+pub struct Connection<B, K = NoKeys> {
+    role: Role,
+    config: Config,
+    state: State,
+    phase: handshake::Phase,
+    rx: Rx<B>,
+    tx: Tx<B>,
+    decoder: FrameDecoder,
+    encoder: Encoder<K>,
+    inbound: Inbound,
+    /// The kind of the fragmented message being sent, if any.
+    outbound: Option<MessageKind>,
+    /// The payload of the control frame being received.
+    control: ControlBuf,
+    /// A Pong waiting to be queued (only the latest is kept, §5.5.3).
+    pending_pong: Option<ControlBuf>,
+    /// A Close frame payload waiting to be queued.
+    pending_close: Option<ControlBuf>,
+    /// The transport has ended.
+    eof: bool,
+    #[cfg(feature = "alloc")]
+    message: Vec<u8>,
+}
+
+impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+    fn build(
+        role: Role,
+        config: Config,
+        state: State,
+        rx: B,
+        tx: B,
+        keys: K,
+    ) -> Result<Self, BufferTooSmall> {
+        let (rx, tx) = (Rx::new(rx), Tx::new(tx));
+        if rx.cap < MIN_STORAGE_LEN || tx.cap() < MIN_STORAGE_LEN {
+            return Err(BufferTooSmall {
+                required: MIN_STORAGE_LEN,
+            });
+        }
+        Ok(Connection {
+            role,
+            config,
+            state,
+            phase: handshake::Phase::Done,
+            rx,
+            tx,
+            decoder: FrameDecoder::new(role).with_max_frame_len(config.max_frame_len),
+            encoder: Encoder::with_role(role, keys),
+            inbound: Inbound {
+                kind: None,
+                frame: Opcode::Continuation,
+                frame_fin: false,
+                len: 0,
+                fragments: 0,
+                utf8: Utf8Validator::new(),
+            },
+            outbound: None,
+            control: ControlBuf::new(),
+            pending_pong: None,
+            pending_close: None,
+            eof: false,
+            #[cfg(feature = "alloc")]
+            message: Vec::new(),
+        })
+    }
+
+    /// A connection that starts in the [`Open`](State::Open) state, for an
+    /// upgrade done elsewhere (hyper, axum, an HTTP/2 extended CONNECT per
+    /// RFC 8441) and for fuzzing.
+    ///
+    /// `keys` supplies masking keys when `role` is [`Role::Client`]; a server
+    /// never uses it (pass [`NoKeys`]).
+    ///
+    /// # Errors
+    ///
+    /// [`BufferTooSmall`] if either buffer is shorter than
+    /// [`MIN_STORAGE_LEN`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Config, Connection, Event, NoKeys, Role};
+    ///
+    /// let mut conn = Connection::open(Role::Server, Config::new(), [0u8; 1024], [0u8; 1024], NoKeys)?;
+    /// conn.receive(b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58"); // masked "Hello"
+    /// assert!(matches!(conn.poll_event(), Some(Ok(Event::Text { data: "Hello", fin: true }))));
+    /// # Ok::<(), rfc6455::BufferTooSmall>(())
+    /// ```
+    pub fn open(role: Role, config: Config, rx: B, tx: B, keys: K) -> Result<Self, BufferTooSmall> {
+        Self::build(role, config, State::Open, rx, tx, keys)
+    }
+
+    /// Which end this side plays.
+    #[must_use]
+    pub const fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The current state.
+    #[must_use]
+    pub const fn state(&self) -> State {
+        self.state
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub const fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether the application should now close the transport (TCP).
+    ///
+    /// True once nothing more will be sent or received and every queued byte
+    /// has been taken by [`poll_transmit`](Self::poll_transmit): after a
+    /// failure or a rejected upgrade; on a server after the close handshake
+    /// (§7.1.1: the server closes the TCP connection first); on a client once
+    /// the server has closed its end ([`receive_eof`](Self::receive_eof)). A
+    /// client waiting for that should still give up after a timeout of its
+    /// choosing.
+    #[must_use]
+    pub fn should_close_transport(&self) -> bool {
+        let drained = self.tx.is_empty() && self.pending_close.is_none();
+        match self.state {
+            State::Failed => drained,
+            State::Closed => drained && (self.role.is_server() || self.eof),
+            State::Connecting | State::Open | State::CloseSent | State::CloseReceived => false,
+        }
+    }
+
+    /// Moves to `state`: every transition goes through here.
+    fn transition(&mut self, state: State) {
+        if matches!(state, State::Closed | State::Failed | State::CloseReceived) {
+            self.pending_pong = None;
+        }
+        self.state = state;
+    }
+}

@@ -1,0 +1,376 @@
+//! The receive path: bytes in, events out.
+
+use super::{Connection, ControlBuf, State};
+use crate::close::{parse_close_payload, CloseCode};
+use crate::config::{AutoPong, MessageMode};
+use crate::error::{Error, ProtocolError};
+use crate::event::Event;
+use crate::frame::{Decoded, Header, Opcode};
+use crate::keys::KeySource;
+
+use super::send::MessageKind;
+
+/// What one decoder step produced, without the borrow of the storage.
+enum Step {
+    NeedMore,
+    Header(Header),
+    Payload {
+        start: usize,
+        len: usize,
+        end_of_frame: bool,
+    },
+}
+
+impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+    /// Copies received bytes into the storage and returns how many it took.
+    ///
+    /// Fewer than `data.len()` are taken when the storage is full: drain
+    /// [`poll_event`](Self::poll_event), then offer the rest again. Once the
+    /// connection is closed or failed, input is accepted and ignored.
+    #[must_use = "bytes not taken must be offered again"]
+    pub fn receive(&mut self, data: &[u8]) -> usize {
+        let spare = self.spare_mut();
+        let n = spare.len().min(data.len());
+        spare[..n].copy_from_slice(&data[..n]);
+        self.commit(n);
+        if self.is_discarding() {
+            data.len()
+        } else {
+            n
+        }
+    }
+
+    /// The free part of the receive storage, to read the socket straight into
+    /// (then call [`commit`](Self::commit) with the count read).
+    ///
+    /// Never empty while the connection can still make progress: if the
+    /// storage is full, [`poll_event`](Self::poll_event) frees it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Config, Connection, Event, NoKeys, Role};
+    ///
+    /// let mut conn = Connection::open(Role::Client, Config::new(), [0u8; 512], [0u8; 512], NoKeys)?;
+    /// let wire = b"\x81\x05Hello"; // what a socket read would return
+    /// let spare = conn.spare_mut();
+    /// spare[..wire.len()].copy_from_slice(wire);
+    /// conn.commit(wire.len());
+    /// assert!(matches!(conn.poll_event(), Some(Ok(Event::Text { data: "Hello", .. }))));
+    /// # Ok::<(), rfc6455::BufferTooSmall>(())
+    /// ```
+    pub fn spare_mut(&mut self) -> &mut [u8] {
+        if self.is_discarding() {
+            // Nothing more will be read: the storage is scratch space.
+            self.rx.read = 0;
+            self.rx.filled = 0;
+            self.rx.settle();
+        }
+        self.rx.spare()
+    }
+
+    /// Records that `n` bytes were written into [`spare_mut`](Self::spare_mut).
+    pub fn commit(&mut self, n: usize) {
+        if self.is_discarding() {
+            return;
+        }
+        self.rx.commit(n);
+    }
+
+    /// Records that the transport ended (the peer closed TCP, or reading
+    /// failed).
+    ///
+    /// Before the close handshake finished this is an abnormal closure:
+    /// [`poll_event`](Self::poll_event) reports [`Event::Close`] with
+    /// [`CloseCode::ABNORMAL`] (1006), which is never sent on the wire.
+    pub fn receive_eof(&mut self) {
+        self.eof = true;
+    }
+
+    /// Input is ignored once the connection is closed or failed (§7.1.7: "MUST
+    /// NOT continue to attempt to process data ... after being instructed to
+    /// _Fail the WebSocket Connection_"), and after the peer's Close (§5.5.1).
+    fn is_discarding(&self) -> bool {
+        matches!(
+            self.state,
+            State::Closed | State::Failed | State::CloseReceived
+        )
+    }
+
+    /// The next event, if any.
+    ///
+    /// Returns `Some(Err(_))` once when the connection fails: a
+    /// [`ProtocolError`] (the Close frame with its code is then queued) or a
+    /// [`HandshakeError`](crate::HandshakeError) (an HTTP error response may
+    /// be queued). Events borrow the connection's storage until the next call.
+    #[must_use = "events must be drained until None"]
+    pub fn poll_event(&mut self) -> Option<Result<Event<'_>, Error>> {
+        match self.state {
+            State::Connecting => self.poll_handshake(),
+            State::Open | State::CloseSent => self.poll_frames(),
+            State::CloseReceived | State::Closed | State::Failed => None,
+        }
+    }
+
+    fn poll_frames(&mut self) -> Option<Result<Event<'_>, Error>> {
+        loop {
+            match self.step() {
+                Err(e) => return Some(Err(self.fail(e))),
+                Ok(Step::NeedMore) => return self.on_input_exhausted(),
+                Ok(Step::Header(header)) => {
+                    if let Err(e) = self.on_header(&header) {
+                        return Some(Err(self.fail(e)));
+                    }
+                }
+                Ok(Step::Payload {
+                    start,
+                    len,
+                    end_of_frame,
+                }) => {
+                    if self.inbound.frame.is_control() {
+                        let (read, control) = (&mut self.rx, &mut self.control);
+                        control.push(&read.bytes()[start..start + len]);
+                        if end_of_frame {
+                            if self.inbound.kind.is_none() {
+                                self.rx.settle();
+                            }
+                            return self.on_control();
+                        }
+                        continue;
+                    }
+                    if let Err(e) = self.on_data(start, len) {
+                        return Some(Err(self.fail(e)));
+                    }
+                    if end_of_frame && self.inbound.frame_fin {
+                        return Some(self.deliver(true));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs the frame decoder over the unprocessed bytes.
+    fn step(&mut self) -> Result<Step, ProtocolError> {
+        let (read, filled) = (self.rx.read, self.rx.filled);
+        if read == filled && !self.decoder_owes_empty_payload() {
+            return Ok(Step::NeedMore);
+        }
+        let (used, step) = match self.decoder.decode(&mut self.rx.bytes()[read..filled])? {
+            (used, None) => (used, Step::NeedMore),
+            (used, Some(Decoded::Header(h))) => (used, Step::Header(h)),
+            (used, Some(Decoded::Payload { data, end_of_frame })) => (
+                used,
+                Step::Payload {
+                    start: read,
+                    len: data.len(),
+                    end_of_frame,
+                },
+            ),
+        };
+        self.rx.read += used;
+        Ok(step)
+    }
+
+    /// An empty payload is reported by the decoder even with no input left.
+    fn decoder_owes_empty_payload(&self) -> bool {
+        self.decoder
+            .current_header()
+            .is_some_and(|h| h.payload_len == 0)
+    }
+
+    /// Message-level checks on a new frame (RFC 6455 §5.4, limits).
+    fn on_header(&mut self, header: &Header) -> Result<(), ProtocolError> {
+        let inbound = &mut self.inbound;
+        inbound.frame = header.opcode;
+        inbound.frame_fin = header.fin;
+        let kind = match header.opcode {
+            Opcode::Close | Opcode::Ping | Opcode::Pong => {
+                self.control = ControlBuf::new();
+                return Ok(());
+            }
+            Opcode::Continuation => {
+                // §5.4: a continuation belongs to a message started before.
+                if inbound.kind.is_none() {
+                    return Err(ProtocolError::UnexpectedContinuation);
+                }
+                inbound.fragments = inbound.fragments.saturating_add(1);
+                if inbound.fragments > self.config.max_fragments {
+                    return Err(ProtocolError::TooManyFragments);
+                }
+                inbound.len = inbound.len.saturating_add(header.payload_len);
+                if inbound.len > self.config.max_message_len {
+                    return Err(ProtocolError::MessageTooLarge);
+                }
+                return Ok(());
+            }
+            Opcode::Text => MessageKind::Text,
+            Opcode::Binary => MessageKind::Binary,
+        };
+        // §5.4: "fragments of one message MUST NOT be interleaved" — a new
+        // message cannot start before the previous one's final fragment.
+        if inbound.kind.is_some() {
+            return Err(ProtocolError::ExpectedContinuation);
+        }
+        if header.payload_len > self.config.max_message_len {
+            return Err(ProtocolError::MessageTooLarge);
+        }
+        inbound.kind = Some(kind);
+        inbound.len = header.payload_len;
+        inbound.fragments = 1;
+        inbound.utf8.reset();
+        self.rx.settle();
+        #[cfg(feature = "alloc")]
+        self.message.clear();
+        Ok(())
+    }
+
+    /// Takes `len` unmasked payload bytes at `start` into the message.
+    fn on_data(&mut self, start: usize, len: usize) -> Result<(), ProtocolError> {
+        let asm = self.rx.asm;
+        let buf = self.rx.bytes();
+        if asm != start {
+            buf.copy_within(start..start + len, asm);
+        }
+        let piece = &buf[asm..asm + len];
+        // §8.1: text is validated as it arrives, so the connection fails on
+        // the first byte that cannot be UTF-8, not at the end of the message.
+        if self.inbound.kind == Some(MessageKind::Text) && self.inbound.utf8.feed(piece).is_err() {
+            return Err(ProtocolError::InvalidUtf8);
+        }
+        #[cfg(feature = "alloc")]
+        if self.config.message_mode == MessageMode::Reassemble {
+            self.message.extend_from_slice(piece);
+            self.rx.settle();
+            return Ok(());
+        }
+        self.rx.asm += len;
+        Ok(())
+    }
+
+    /// No more input: deliver a chunk if the storage is full of payload, or
+    /// report the end of the transport.
+    fn on_input_exhausted(&mut self) -> Option<Result<Event<'_>, Error>> {
+        if self.inbound.kind.is_some()
+            && self.config.message_mode == MessageMode::Stream
+            && self.rx.assembled() == self.rx.cap
+        {
+            return Some(self.deliver(false));
+        }
+        if self.eof {
+            self.transition(State::Closed);
+            return Some(Ok(Event::Close {
+                code: CloseCode::ABNORMAL,
+                reason: "",
+            }));
+        }
+        None
+    }
+
+    /// Hands the assembled message (or a chunk of it) to the application.
+    fn deliver(&mut self, fin: bool) -> Result<Event<'_>, Error> {
+        let kind = self.inbound.kind.unwrap_or(MessageKind::Binary);
+        if fin {
+            // §8.1: a text message must end on a character boundary.
+            if kind == MessageKind::Text && self.inbound.utf8.finish().is_err() {
+                return Err(self.fail(ProtocolError::InvalidUtf8));
+            }
+            self.inbound.kind = None;
+        }
+        #[cfg(feature = "alloc")]
+        if self.config.message_mode == MessageMode::Reassemble {
+            return Ok(data_event(kind, &self.message, fin));
+        }
+        let start = self.rx.msg_start;
+        let end = if fin {
+            let end = self.rx.asm;
+            self.rx.settle();
+            end
+        } else {
+            // A chunk ends on a character boundary; the unfinished character
+            // stays for the next chunk.
+            let end = self.rx.asm - self.inbound.utf8.incomplete_len();
+            self.rx.msg_start = end;
+            end
+        };
+        // The indices moved on, but the bytes stay put until the next call,
+        // which the borrow of the event prevents.
+        Ok(data_event(kind, &self.rx.bytes()[start..end], fin))
+    }
+}
+
+fn data_event(kind: MessageKind, data: &[u8], fin: bool) -> Event<'_> {
+    match kind {
+        MessageKind::Binary => Event::Binary { data, fin },
+        MessageKind::Text => Event::Text {
+            // Validated on arrival; checked again here without `unsafe`.
+            data: core::str::from_utf8(data).unwrap_or(""),
+            fin,
+        },
+    }
+}
+
+impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+    /// A whole control frame arrived.
+    fn on_control(&mut self) -> Option<Result<Event<'_>, Error>> {
+        match self.inbound.frame {
+            Opcode::Ping => {
+                // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send
+                // a Pong frame in response" with the same payload. Only the
+                // latest is kept until output is drained (§5.5.3).
+                if self.config.auto_pong == AutoPong::Enabled && self.state == State::Open {
+                    self.pending_pong = Some(self.control);
+                }
+                Some(Ok(Event::Ping(self.control.as_slice())))
+            }
+            Opcode::Pong => Some(Ok(Event::Pong(self.control.as_slice()))),
+            _ => self.on_close(),
+        }
+    }
+
+    /// The peer's Close frame arrived (§5.5.1, §7.1.5).
+    fn on_close(&mut self) -> Option<Result<Event<'_>, Error>> {
+        let code = match parse_close_payload(self.control.as_slice()) {
+            Err(e) => return Some(Err(self.fail(e))),
+            Ok(parsed) => parsed.map(|(code, _)| code),
+        };
+        if self.state == State::Open {
+            // §5.5.1: "If an endpoint receives a Close frame and did not
+            // previously send a Close frame, the endpoint MUST send a Close
+            // frame in response" — echoing the status code it received.
+            let echo = code.map_or(ControlBuf::new(), |c| {
+                ControlBuf::from_slice(&c.as_u16().to_be_bytes())
+            });
+            self.pending_close = Some(echo);
+            self.transition(State::CloseReceived);
+        } else {
+            self.transition(State::Closed);
+        }
+        // A message in progress is abandoned: nothing after a Close counts.
+        self.inbound.kind = None;
+        let payload = self.control.as_slice();
+        let reason = payload
+            .get(2..)
+            .map_or("", |r| core::str::from_utf8(r).unwrap_or(""));
+        Some(Ok(Event::Close {
+            code: code.unwrap_or(CloseCode::NO_STATUS),
+            reason,
+        }))
+    }
+
+    /// Fails the connection (§7.1.7): queue a Close frame with the error's
+    /// code, unless one was already sent, and ignore all further input.
+    pub(super) fn fail(&mut self, error: ProtocolError) -> Error {
+        if self.state == State::Open {
+            let mut payload = [0; crate::frame::MAX_CONTROL_PAYLOAD];
+            let len = crate::close::encode_close_payload(
+                error.close_code(),
+                error.reason(),
+                &mut payload,
+            )
+            .unwrap_or(0);
+            self.pending_close = Some(ControlBuf::from_slice(&payload[..len]));
+        }
+        self.transition(State::Failed);
+        Error::Protocol(error)
+    }
+}

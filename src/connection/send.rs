@@ -1,0 +1,293 @@
+//! The send path: commands in, bytes out.
+
+use super::{Connection, ControlBuf, State};
+use crate::close::{check_close, encode_close_payload, CloseCode};
+use crate::error::{Error, UsageError};
+use crate::frame::{Fragment, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD};
+use crate::keys::KeySource;
+
+/// The kind of a data message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageKind {
+    /// UTF-8 text (opcode 0x1).
+    Text,
+    /// Binary data (opcode 0x2).
+    Binary,
+}
+
+impl MessageKind {
+    const fn opcode(self) -> Opcode {
+        match self {
+            MessageKind::Text => Opcode::Text,
+            MessageKind::Binary => Opcode::Binary,
+        }
+    }
+}
+
+impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+    /// Queues a whole text message.
+    ///
+    /// # Errors
+    ///
+    /// - [`UsageError::NotOpen`] before the handshake completes,
+    ///   [`UsageError::Closed`] after a Close was sent or received.
+    /// - [`UsageError::MessageInProgress`] while a fragmented message is
+    ///   being sent.
+    /// - [`BufferTooSmall`](crate::BufferTooSmall) if the transmit storage
+    ///   cannot hold the frame now: drain [`poll_transmit`](Self::poll_transmit)
+    ///   and retry, or send a message larger than the storage in fragments or
+    ///   with [`send_header`](Self::send_header). Nothing was queued.
+    pub fn send_text(&mut self, text: &str) -> Result<(), Error> {
+        self.send_data(MessageKind::Text, text.as_bytes(), None)
+    }
+
+    /// Queues a whole binary message.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send_text`](Self::send_text).
+    pub fn send_binary(&mut self, data: &[u8]) -> Result<(), Error> {
+        self.send_data(MessageKind::Binary, data, None)
+    }
+
+    /// Queues one fragment of a text message: the first call starts the
+    /// message, [`Fragment::Last`] ends it.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send_text`](Self::send_text); also
+    /// [`UsageError::MessageInProgress`] if a binary message is in progress.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Config, Connection, Fragment, NoKeys, Role};
+    ///
+    /// let mut conn = Connection::open(Role::Server, Config::new(), [0u8; 512], [0u8; 512], NoKeys)?;
+    /// conn.send_text_fragment("Hel", Fragment::More)?;
+    /// conn.send_text_fragment("lo", Fragment::Last)?;
+    /// let mut out = [0u8; 64];
+    /// let n = conn.poll_transmit(&mut out).unwrap();
+    /// assert_eq!(&out[..n], b"\x01\x03Hel\x80\x02lo"); // RFC 6455 §5.7
+    /// # Ok::<(), rfc6455::Error>(())
+    /// ```
+    pub fn send_text_fragment(&mut self, text: &str, fragment: Fragment) -> Result<(), Error> {
+        self.send_data(MessageKind::Text, text.as_bytes(), Some(fragment))
+    }
+
+    /// Queues one fragment of a binary message.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send_text_fragment`](Self::send_text_fragment).
+    pub fn send_binary_fragment(&mut self, data: &[u8], fragment: Fragment) -> Result<(), Error> {
+        self.send_data(MessageKind::Binary, data, Some(fragment))
+    }
+
+    /// Returns the header of a data frame whose payload the caller writes to
+    /// the transport itself, right after the header, without copying it into
+    /// the connection (`writev(header, payload)`).
+    ///
+    /// Call it only when [`peek_transmit`](Self::peek_transmit) is empty, and
+    /// write the header and the whole payload before the next
+    /// [`poll_transmit`](Self::poll_transmit). A client must mask the payload
+    /// with [`HeaderBytes::mask_key`] (see
+    /// [`apply_mask`](crate::apply_mask)); a server sends it as it is, so the
+    /// same payload can go to many connections. Fragmentation state is
+    /// tracked as for the `_fragment` methods.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send_text_fragment`](Self::send_text_fragment), and
+    /// [`UsageError::OutputPending`] if queued output has not been written.
+    pub fn send_header(
+        &mut self,
+        kind: MessageKind,
+        payload_len: u64,
+        fragment: Fragment,
+    ) -> Result<HeaderBytes, Error> {
+        self.flush_pending();
+        if !self.tx.is_empty() {
+            return Err(UsageError::OutputPending.into());
+        }
+        let opcode = self.next_opcode(kind, Some(fragment))?;
+        let header = self.encoder.header(opcode, payload_len, fragment)?;
+        self.outbound = (!fragment.is_last()).then_some(kind);
+        Ok(header)
+    }
+
+    /// Queues a Ping with up to 125 bytes of payload.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::ControlPayloadTooLong`], [`UsageError::NotOpen`],
+    /// [`UsageError::Closed`], or [`BufferTooSmall`](crate::BufferTooSmall).
+    pub fn ping(&mut self, payload: &[u8]) -> Result<(), Error> {
+        self.send_control(Opcode::Ping, payload)
+    }
+
+    /// Queues an unsolicited Pong (a unidirectional heartbeat, §5.5.3), or a
+    /// reply when auto-pong is disabled.
+    ///
+    /// # Errors
+    ///
+    /// As for [`ping`](Self::ping).
+    pub fn pong(&mut self, payload: &[u8]) -> Result<(), Error> {
+        self.send_control(Opcode::Pong, payload)
+    }
+
+    /// Starts the close handshake: queues a Close frame and moves to
+    /// [`State::CloseSent`]. Messages from the peer are still delivered until
+    /// its Close arrives.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidCloseCode`] (1005, 1006, 1015 or out of range),
+    /// [`UsageError::CloseReasonTooLong`] (over 123 bytes; see
+    /// [`truncate_reason`](crate::truncate_reason)), [`UsageError::NotOpen`],
+    /// or [`UsageError::Closed`] if a Close was already sent or received.
+    pub fn close(&mut self, code: CloseCode, reason: &str) -> Result<(), Error> {
+        check_close(code, reason)?;
+        self.check_open()?;
+        let mut payload = [0; MAX_CONTROL_PAYLOAD];
+        let len = encode_close_payload(code, reason, &mut payload)?;
+        self.pending_close = Some(ControlBuf::from_slice(&payload[..len]));
+        self.transition(State::CloseSent);
+        Ok(())
+    }
+
+    /// Copies queued output into `out` and returns the number of bytes, or
+    /// `None` when nothing is queued.
+    ///
+    /// Call until `None` after every input and command, and write what it
+    /// returns to the transport in order.
+    #[must_use = "queued bytes must be written to the transport"]
+    pub fn poll_transmit(&mut self, out: &mut [u8]) -> Option<usize> {
+        let pending = self.peek_transmit();
+        let n = pending.len().min(out.len());
+        if n == 0 {
+            return None;
+        }
+        out[..n].copy_from_slice(&pending[..n]);
+        self.advance_transmit(n);
+        Some(n)
+    }
+
+    /// The queued output, to write to the transport without a copy; then
+    /// call [`advance_transmit`](Self::advance_transmit) with the count
+    /// written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Config, Connection, NoKeys, Role};
+    ///
+    /// let mut conn = Connection::open(Role::Server, Config::new(), [0u8; 512], [0u8; 512], NoKeys)?;
+    /// conn.send_text("Hello")?;
+    /// let queued = conn.peek_transmit();
+    /// assert_eq!(queued, b"\x81\x05Hello");
+    /// let written = queued.len(); // socket.write(queued)?
+    /// conn.advance_transmit(written);
+    /// assert!(conn.peek_transmit().is_empty());
+    /// # Ok::<(), rfc6455::Error>(())
+    /// ```
+    pub fn peek_transmit(&mut self) -> &[u8] {
+        self.flush_pending();
+        self.tx.pending()
+    }
+
+    /// Marks `n` bytes of [`peek_transmit`](Self::peek_transmit) as written.
+    pub fn advance_transmit(&mut self, n: usize) {
+        self.tx.advance(n);
+    }
+
+    /// The size of the transmit storage: the largest frame that can be
+    /// queued.
+    #[must_use]
+    pub const fn transmit_capacity(&self) -> usize {
+        self.tx.cap()
+    }
+
+    fn check_open(&self) -> Result<(), UsageError> {
+        match self.state {
+            State::Open => Ok(()),
+            State::Connecting => Err(UsageError::NotOpen),
+            State::CloseSent | State::CloseReceived | State::Closed | State::Failed => {
+                Err(UsageError::Closed)
+            }
+        }
+    }
+
+    /// The opcode for the next data frame, checking the fragmentation order.
+    fn next_opcode(
+        &self,
+        kind: MessageKind,
+        fragment: Option<Fragment>,
+    ) -> Result<Opcode, UsageError> {
+        self.check_open()?;
+        match (self.outbound, fragment) {
+            (None, _) => Ok(kind.opcode()),
+            (Some(current), Some(_)) if current == kind => Ok(Opcode::Continuation),
+            (Some(_), _) => Err(UsageError::MessageInProgress),
+        }
+    }
+
+    fn send_data(
+        &mut self,
+        kind: MessageKind,
+        payload: &[u8],
+        fragment: Option<Fragment>,
+    ) -> Result<(), Error> {
+        let opcode = self.next_opcode(kind, fragment)?;
+        let frame = fragment.unwrap_or(Fragment::Last);
+        self.queue_frame(opcode, payload, frame)?;
+        self.outbound = (!frame.is_last()).then_some(kind);
+        Ok(())
+    }
+
+    fn send_control(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), Error> {
+        if payload.len() > MAX_CONTROL_PAYLOAD {
+            return Err(UsageError::ControlPayloadTooLong.into());
+        }
+        self.check_open()?;
+        self.queue_frame(opcode, payload, Fragment::Last)
+    }
+
+    fn queue_frame(
+        &mut self,
+        opcode: Opcode,
+        payload: &[u8],
+        fragment: Fragment,
+    ) -> Result<(), Error> {
+        let len = self.encoder.frame_len(payload.len());
+        let space = self.tx.reserve(len)?;
+        let written = self.encoder.frame(opcode, payload, fragment, space)?;
+        self.tx.commit(written);
+        Ok(())
+    }
+
+    /// Moves a pending Pong, then a pending Close, into the transmit queue
+    /// when there is room.
+    fn flush_pending(&mut self) {
+        if let Some(pong) = self.pending_pong {
+            if self
+                .queue_frame(Opcode::Pong, pong.as_slice(), Fragment::Last)
+                .is_ok()
+            {
+                self.pending_pong = None;
+            }
+        }
+        if let Some(close) = self.pending_close {
+            if self
+                .queue_frame(Opcode::Close, close.as_slice(), Fragment::Last)
+                .is_ok()
+            {
+                self.pending_close = None;
+                self.pending_pong = None;
+                if self.state == State::CloseReceived {
+                    self.transition(State::Closed);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The transmit queue: whole frames waiting for the socket.
+
+use crate::error::BufferTooSmall;
+
+pub(crate) struct Tx<B> {
+    buf: B,
+    cap: usize,
+    start: usize,
+    end: usize,
+}
+
+impl<B: AsMut<[u8]>> Tx<B> {
+    pub(crate) fn new(mut buf: B) -> Self {
+        let cap = buf.as_mut().len();
+        Tx {
+            buf,
+            cap,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    pub(crate) const fn cap(&self) -> usize {
+        self.cap
+    }
+
+    pub(crate) const fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub(crate) const fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// Room for `len` more bytes at the end of the queue, compacting first if
+    /// needed. Call [`commit`](Self::commit) with the bytes actually written.
+    pub(crate) fn reserve(&mut self, len: usize) -> Result<&mut [u8], BufferTooSmall> {
+        if self.cap - self.end < len && self.start > 0 {
+            let (start, end) = (self.start, self.end);
+            self.buf.as_mut().copy_within(start..end, 0);
+            self.end -= start;
+            self.start = 0;
+        }
+        if self.cap - self.end < len {
+            return Err(BufferTooSmall { required: len });
+        }
+        let end = self.end;
+        Ok(&mut self.buf.as_mut()[end..end + len])
+    }
+
+    pub(crate) fn commit(&mut self, n: usize) {
+        self.end += n;
+    }
+
+    /// The queued bytes.
+    pub(crate) fn pending(&mut self) -> &[u8] {
+        let (start, end) = (self.start, self.end);
+        &self.buf.as_mut()[start..end]
+    }
+
+    pub(crate) fn advance(&mut self, n: usize) {
+        self.start += n.min(self.len());
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! Shared test helpers: a frame builder for raw (also invalid) frames, owned
+//! events, and a driver that feeds input whole, at every split and byte by
+//! byte and checks that all three agree.
+#![allow(dead_code)]
+
+use rfc6455::{
+    Config, Connection, Decoded, Error, Event, FrameDecoder, NoKeys, Opcode, Role, State,
+};
+
+/// The fixed key used by [`frame`] for masked frames.
+pub const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
+
+/// Builds one raw frame: `b0` is the first byte (FIN, RSV, opcode) as on the
+/// wire; `masked` masks the payload with [`KEY`].
+pub fn raw(b0: u8, masked: bool, payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![b0];
+    let mask_bit = if masked { 0x80 } else { 0 };
+    match payload.len() {
+        n if n <= 125 => out.push(mask_bit | n as u8),
+        n if n <= 0xffff => {
+            out.push(mask_bit | 126);
+            out.extend((n as u16).to_be_bytes());
+        }
+        n => {
+            out.push(mask_bit | 127);
+            out.extend((n as u64).to_be_bytes());
+        }
+    }
+    if masked {
+        out.extend(KEY);
+        out.extend(payload.iter().enumerate().map(|(i, b)| b ^ KEY[i % 4]));
+    } else {
+        out.extend(payload);
+    }
+    out
+}
+
+/// A frame as a client sends it (masked) with FIN and opcode from `b0`.
+pub fn client_frame(b0: u8, payload: &[u8]) -> Vec<u8> {
+    raw(b0, true, payload)
+}
+
+/// A frame as a server sends it (unmasked).
+pub fn server_frame(b0: u8, payload: &[u8]) -> Vec<u8> {
+    raw(b0, false, payload)
+}
+
+pub fn cat(frames: &[Vec<u8>]) -> Vec<u8> {
+    frames.concat()
+}
+
+/// An owned copy of an [`Event`] (data pieces kept as delivered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ev {
+    Text(String, bool),
+    Binary(Vec<u8>, bool),
+    Ping(Vec<u8>),
+    Pong(Vec<u8>),
+    Close(u16, String),
+    Error(Error),
+    Other(String),
+}
+
+impl Ev {
+    pub fn from(result: Result<Event<'_>, Error>) -> Ev {
+        match result {
+            Err(e) => Ev::Error(e),
+            Ok(Event::Text { data, fin }) => Ev::Text(data.to_owned(), fin),
+            Ok(Event::Binary { data, fin }) => Ev::Binary(data.to_vec(), fin),
+            Ok(Event::Ping(p)) => Ev::Ping(p.to_vec()),
+            Ok(Event::Pong(p)) => Ev::Pong(p.to_vec()),
+            Ok(Event::Close { code, reason }) => Ev::Close(code.as_u16(), reason.to_owned()),
+            Ok(other) => Ev::Other(format!("{other:?}")),
+        }
+    }
+}
+
+/// What a run produced: events with data pieces merged into whole messages,
+/// the frames the connection sent (decoded), and the final state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub events: Vec<Ev>,
+    pub sent: Vec<(Opcode, Vec<u8>)>,
+    pub state: State,
+    pub should_close: bool,
+}
+
+impl Outcome {
+    /// The status code of the Close frame this side sent, if any.
+    pub fn sent_close_code(&self) -> Option<u16> {
+        self.sent
+            .iter()
+            .find(|(op, _)| *op == Opcode::Close)
+            .map(|(_, p)| {
+                if p.len() >= 2 {
+                    u16::from_be_bytes([p[0], p[1]])
+                } else {
+                    1005
+                }
+            })
+    }
+
+    pub fn error(&self) -> Option<Error> {
+        self.events.iter().find_map(|e| match e {
+            Ev::Error(e) => Some(*e),
+            _ => None,
+        })
+    }
+}
+
+/// Merges consecutive data pieces of one message.
+pub fn merge(events: &[Ev]) -> Vec<Ev> {
+    let mut out: Vec<Ev> = Vec::new();
+    for e in events {
+        match (out.last_mut(), e) {
+            (Some(Ev::Text(acc, false)), Ev::Text(more, fin)) => {
+                acc.push_str(more);
+                let fin = *fin;
+                if let Some(Ev::Text(_, f)) = out.last_mut() {
+                    *f = fin;
+                }
+            }
+            (Some(Ev::Binary(acc, false)), Ev::Binary(more, fin)) => {
+                acc.extend_from_slice(more);
+                let fin = *fin;
+                if let Some(Ev::Binary(_, f)) = out.last_mut() {
+                    *f = fin;
+                }
+            }
+            _ => out.push(e.clone()),
+        }
+    }
+    out
+}
+
+/// Decodes the frames `role` sent.
+pub fn decode_sent(role: Role, mut wire: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
+    let mut decoder = FrameDecoder::new(role.peer());
+    let mut frames = Vec::new();
+    let mut rest = &mut wire[..];
+    loop {
+        let (used, item) = decoder.decode(rest).expect("our own output decodes");
+        match item {
+            None => break,
+            Some(Decoded::Header(h)) => frames.push((h.opcode, Vec::new())),
+            Some(Decoded::Payload { data, .. }) => {
+                frames.last_mut().unwrap().1.extend_from_slice(data)
+            }
+        }
+        rest = &mut std::mem::take(&mut rest)[used..];
+    }
+    frames
+}
+
+/// Drains events (and, after each, output) from `conn`.
+pub fn drain<B: AsMut<[u8]>, K: rfc6455::KeySource>(
+    conn: &mut Connection<B, K>,
+    events: &mut Vec<Ev>,
+    sent: &mut Vec<u8>,
+) {
+    let mut out = [0u8; 4096];
+    for _ in 0..1_000_000 {
+        match conn.poll_event() {
+            Some(r) => events.push(Ev::from(r)),
+            None => break,
+        }
+        while let Some(n) = conn.poll_transmit(&mut out) {
+            sent.extend_from_slice(&out[..n]);
+        }
+    }
+    while let Some(n) = conn.poll_transmit(&mut out) {
+        sent.extend_from_slice(&out[..n]);
+    }
+}
+
+/// Feeds `input` to an open connection of `role`, in pieces ending at `cuts`,
+/// then the end of the stream if `eof`.
+pub fn run_pieces(
+    role: Role,
+    config: Config,
+    storage: usize,
+    input: &[u8],
+    cuts: &[usize],
+    eof: bool,
+) -> (Vec<Ev>, Outcome) {
+    let mut conn = Connection::open(
+        role,
+        config,
+        vec![0u8; storage],
+        vec![0u8; 4096],
+        |k: &mut [u8]| k.fill(0x42),
+    )
+    .unwrap();
+    let mut events = Vec::new();
+    let mut sent = Vec::new();
+    let mut start = 0;
+    for end in cuts.iter().copied().chain([input.len()]) {
+        let mut piece = &input[start..end];
+        start = end;
+        let mut guard = 0;
+        while !piece.is_empty() {
+            let n = conn.receive(piece);
+            piece = &piece[n..];
+            drain(&mut conn, &mut events, &mut sent);
+            guard += 1;
+            assert!(guard < 1_000_000, "no progress");
+        }
+        drain(&mut conn, &mut events, &mut sent);
+    }
+    if eof {
+        conn.receive_eof();
+        drain(&mut conn, &mut events, &mut sent);
+    }
+    let outcome = Outcome {
+        events: merge(&events),
+        sent: decode_sent(role, sent),
+        state: conn.state(),
+        should_close: conn.should_close_transport(),
+    };
+    (events, outcome)
+}
+
+/// Runs `input` whole, split at every offset (or a sample of offsets for long
+/// inputs), and byte by byte, asserting identical outcomes; returns it.
+pub fn run_all_ways_with(
+    role: Role,
+    config: Config,
+    storage: usize,
+    input: &[u8],
+    eof: bool,
+) -> Outcome {
+    let (_, whole) = run_pieces(role, config, storage, input, &[], eof);
+    let step = (input.len() / 200).max(1);
+    for split in (0..=input.len()).step_by(step) {
+        let (_, split_outcome) = run_pieces(role, config, storage, input, &[split], eof);
+        assert_eq!(split_outcome, whole, "split at {split}");
+    }
+    if input.len() <= 100_000 {
+        let bytes: Vec<usize> = (1..input.len()).collect();
+        let (_, byte_outcome) = run_pieces(role, config, storage, input, &bytes, eof);
+        assert_eq!(byte_outcome, whole, "byte by byte");
+    }
+    whole
+}
+
+/// [`run_all_ways_with`] for a server with default config and 4 KiB storage.
+pub fn server_all_ways(input: &[u8]) -> Outcome {
+    run_all_ways_with(Role::Server, Config::new(), 4096, input, false)
+}
+
+/// [`run_all_ways_with`] for a client with default config and 4 KiB storage.
+pub fn client_all_ways(input: &[u8]) -> Outcome {
+    run_all_ways_with(Role::Client, Config::new(), 4096, input, false)
+}
+
+pub fn text(s: &str) -> Ev {
+    Ev::Text(s.to_owned(), true)
+}
+
+pub fn binary(b: &[u8]) -> Ev {
+    Ev::Binary(b.to_vec(), true)
+}
+
+pub fn proto_err(e: rfc6455::ProtocolError) -> Ev {
+    Ev::Error(Error::Protocol(e))
+}
+
+/// A key source for tests (predictable: never use in production).
+pub fn test_keys() -> impl FnMut(&mut [u8]) {
+    let mut n = 0u8;
+    move |k: &mut [u8]| {
+        for b in k {
+            n = n.wrapping_add(0x3b);
+            *b = n;
+        }
+    }
+}
+
+/// Unused-import guard for helper users that only need the types.
+pub type ServerConn = Connection<Vec<u8>, NoKeys>;
+
+/// A client and a server connected in memory.
+pub struct Pair<B: AsMut<[u8]>, K: rfc6455::KeySource> {
+    pub client: Connection<B, K>,
+    pub server: Connection<B, NoKeys>,
+    pub client_events: Vec<Ev>,
+    pub server_events: Vec<Ev>,
+    /// Bytes in flight, and how many to deliver per step (0 = all).
+    pub chunk: usize,
+}
+
+impl<K: rfc6455::KeySource> Pair<Vec<u8>, K> {
+    /// An open pair with 4 KiB buffers.
+    pub fn open(config: Config, keys: K) -> Self {
+        let client =
+            Connection::open(Role::Client, config, vec![0; 4096], vec![0; 4096], keys).unwrap();
+        let server =
+            Connection::open(Role::Server, config, vec![0; 4096], vec![0; 4096], NoKeys).unwrap();
+        Pair {
+            client,
+            server,
+            client_events: Vec::new(),
+            server_events: Vec::new(),
+            chunk: 0,
+        }
+    }
+}
+
+impl<B: AsMut<[u8]>, K: rfc6455::KeySource> Pair<B, K> {
+    /// Moves bytes both ways until nothing changes; returns the number of
+    /// bytes moved.
+    pub fn pump(&mut self) -> usize {
+        let mut moved = 0;
+        for _ in 0..100_000 {
+            // Events are drained on delivery; what they cause stays queued
+            // and moves on the next round.
+            let round = transfer(
+                &mut self.client,
+                &mut self.server,
+                &mut self.server_events,
+                self.chunk,
+            ) + transfer(
+                &mut self.server,
+                &mut self.client,
+                &mut self.client_events,
+                self.chunk,
+            );
+            moved += round;
+            if round == 0 {
+                return moved;
+            }
+        }
+        panic!("pump did not settle");
+    }
+}
+
+/// Moves everything `from` has queued into `to`, `chunk` bytes at a time.
+fn transfer<B: AsMut<[u8]>, K1: rfc6455::KeySource, K2: rfc6455::KeySource>(
+    from: &mut Connection<B, K1>,
+    to: &mut Connection<B, K2>,
+    events: &mut Vec<Ev>,
+    chunk: usize,
+) -> usize {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0;
+    loop {
+        let limit = if chunk == 0 { buf.len() } else { chunk };
+        let Some(n) = from.poll_transmit(&mut buf[..limit]) else {
+            break;
+        };
+        deliver(to, &buf[..n], events);
+        total += n;
+    }
+    total
+}
+
+/// Feeds `bytes` into `to`, draining events as it goes (output stays queued).
+pub fn deliver<B: AsMut<[u8]>, K: rfc6455::KeySource>(
+    to: &mut Connection<B, K>,
+    bytes: &[u8],
+    events: &mut Vec<Ev>,
+) {
+    let mut rest = bytes;
+    let mut guard = 0;
+    loop {
+        let n = to.receive(rest);
+        rest = &rest[n..];
+        while let Some(ev) = to.poll_event() {
+            events.push(Ev::from(ev));
+        }
+        if rest.is_empty() {
+            break;
+        }
+        guard += 1;
+        assert!(guard < 1_000_000, "receiver made no progress");
+    }
+}

@@ -1,0 +1,192 @@
+//! Events for each kind of frame, and both input paths.
+
+mod common;
+
+use common::*;
+use rfc6455::{AutoPong, Config, Connection, Event, NoKeys, Opcode, Role, State};
+
+#[test]
+fn text_and_binary_messages_in_order() {
+    let input = cat(&[
+        client_frame(0x81, b"Hello"),
+        client_frame(0x82, &[0, 1, 2, 255]),
+        client_frame(0x81, "κόσμε".as_bytes()),
+        client_frame(0x81, b""),
+        client_frame(0x82, b""),
+    ]);
+    let out = server_all_ways(&input);
+    assert_eq!(
+        out.events,
+        [
+            text("Hello"),
+            binary(&[0, 1, 2, 255]),
+            text("κόσμε"),
+            text(""),
+            binary(b"")
+        ]
+    );
+    assert_eq!(out.state, State::Open);
+    assert!(out.sent.is_empty());
+}
+
+#[test]
+fn client_receives_unmasked_frames() {
+    let input = cat(&[server_frame(0x81, b"Hello"), server_frame(0x82, &[9; 300])]);
+    let out = client_all_ways(&input);
+    assert_eq!(out.events, [text("Hello"), binary(&[9; 300])]);
+}
+
+#[test]
+fn ping_is_surfaced_and_answered_with_the_same_payload() {
+    let input = cat(&[client_frame(0x89, b"Hello"), client_frame(0x89, b"")]);
+    let out = server_all_ways(&input);
+    assert_eq!(out.events, [Ev::Ping(b"Hello".to_vec()), Ev::Ping(vec![])]);
+    assert_eq!(
+        out.sent,
+        [(Opcode::Pong, b"Hello".to_vec()), (Opcode::Pong, vec![])]
+    );
+}
+
+#[test]
+fn auto_pong_can_be_disabled() {
+    let config = Config::new().with_auto_pong(AutoPong::Disabled);
+    let out = run_all_ways_with(Role::Server, config, 4096, &client_frame(0x89, b"x"), false);
+    assert_eq!(out.events, [Ev::Ping(b"x".to_vec())]);
+    assert!(out.sent.is_empty());
+}
+
+#[test]
+fn pong_is_surfaced_and_not_answered() {
+    let out = server_all_ways(&client_frame(0x8a, b"beat"));
+    assert_eq!(out.events, [Ev::Pong(b"beat".to_vec())]);
+    assert!(out.sent.is_empty());
+}
+
+#[test]
+fn max_control_payload_round_trips() {
+    let payload = [b'p'; 125];
+    let out = server_all_ways(&client_frame(0x89, &payload));
+    assert_eq!(out.events, [Ev::Ping(payload.to_vec())]);
+    assert_eq!(out.sent, [(Opcode::Pong, payload.to_vec())]);
+}
+
+#[test]
+fn message_larger_than_storage_arrives_in_chunks_on_char_boundaries() {
+    // 300 three-byte characters: 900 bytes through a 256-byte storage.
+    let message = "€".repeat(300);
+    let input = client_frame(0x81, message.as_bytes());
+    let out = run_all_ways_with(Role::Server, Config::new(), 256, &input, false);
+    assert_eq!(out.events, [text(&message)]);
+    // Each piece is a valid &str (checked by construction) and several came.
+    let (pieces, _) = run_pieces(Role::Server, Config::new(), 256, &input, &[], false);
+    assert!(pieces.len() >= 4, "{}", pieces.len());
+    for piece in &pieces[..pieces.len() - 1] {
+        assert!(matches!(piece, Ev::Text(s, false) if !s.is_empty() && s.len() <= 256));
+    }
+    assert!(matches!(pieces.last(), Some(Ev::Text(_, true))));
+}
+
+#[test]
+fn binary_larger_than_storage_streams_with_bounded_memory() {
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i * 31 % 251) as u8).collect();
+    let input = client_frame(0x82, &data);
+    let (pieces, out) = run_pieces(Role::Server, Config::new(), 1024, &input, &[], false);
+    assert_eq!(out.events, [binary(&data)]);
+    assert!(pieces
+        .iter()
+        .all(|p| matches!(p, Ev::Binary(d, _) if d.len() <= 1024)));
+    let (_, split) = run_pieces(
+        Role::Server,
+        Config::new(),
+        1024,
+        &input,
+        &[7, 5000, 77_777],
+        false,
+    );
+    assert_eq!(split, out);
+}
+
+#[test]
+fn message_that_fits_is_delivered_whole_however_it_arrives() {
+    let data = vec![5u8; 3000];
+    let input = client_frame(0x82, &data);
+    let bytes: Vec<usize> = (1..input.len()).collect();
+    let (pieces, _) = run_pieces(Role::Server, Config::new(), 4096, &input, &bytes, false);
+    assert_eq!(pieces, [binary(&data)]);
+}
+
+#[test]
+fn spare_and_commit_read_straight_into_storage() {
+    let mut conn =
+        Connection::open(Role::Server, Config::new(), [0u8; 512], [0u8; 512], NoKeys).unwrap();
+    let wire = cat(&[client_frame(0x81, b"zero"), client_frame(0x81, b"copy")]);
+    let mut seen = Vec::new();
+    for chunk in wire.chunks(3) {
+        let spare = conn.spare_mut();
+        assert!(!spare.is_empty());
+        spare[..chunk.len()].copy_from_slice(chunk);
+        conn.commit(chunk.len());
+        while let Some(ev) = conn.poll_event() {
+            if let Ok(Event::Text { data, fin: true }) = ev {
+                seen.push(data.to_owned());
+            }
+        }
+    }
+    assert_eq!(seen, ["zero", "copy"]);
+}
+
+#[test]
+fn receive_takes_only_what_fits_and_poll_event_frees_room() {
+    let mut conn =
+        Connection::open(Role::Server, Config::new(), [0u8; 256], [0u8; 256], NoKeys).unwrap();
+    let input = cat(&[client_frame(0x82, &[1; 200]), client_frame(0x82, &[2; 200])]);
+    let taken = conn.receive(&input);
+    assert_eq!(taken, 256);
+    assert!(
+        matches!(conn.poll_event(), Some(Ok(Event::Binary { data, fin: true })) if data == [1; 200])
+    );
+    assert!(conn.poll_event().is_none());
+    let rest = conn.receive(&input[taken..]);
+    assert_eq!(rest, input.len() - taken);
+    assert!(
+        matches!(conn.poll_event(), Some(Ok(Event::Binary { data, fin: true })) if data == [2; 200])
+    );
+}
+
+#[test]
+fn storage_below_the_minimum_is_refused() {
+    let err = Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 255],
+        vec![0u8; 4096],
+        NoKeys,
+    )
+    .err();
+    assert_eq!(err, Some(rfc6455::BufferTooSmall { required: 256 }));
+    let err = Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 4096],
+        vec![0u8; 100],
+        NoKeys,
+    )
+    .err();
+    assert_eq!(err, Some(rfc6455::BufferTooSmall { required: 256 }));
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn reassembly_mode_delivers_whole_messages_beyond_the_storage() {
+    let config = Config::new().with_message_mode(rfc6455::MessageMode::Reassemble);
+    let message = "ab€".repeat(2000);
+    let input = cat(&[
+        client_frame(0x01, &message.as_bytes()[..1000]),
+        client_frame(0x89, b"mid"),
+        client_frame(0x80, &message.as_bytes()[1000..]),
+    ]);
+    let (pieces, out) = run_pieces(Role::Server, config, 256, &input, &[], false);
+    assert_eq!(pieces, [Ev::Ping(b"mid".to_vec()), text(&message)]);
+    let out2 = run_all_ways_with(Role::Server, config, 256, &input, false);
+    assert_eq!(out2, out);
+}
