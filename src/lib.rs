@@ -93,6 +93,10 @@ pub use frame::{
     Decoded, Encoder, Fragment, FrameDecoder, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD,
     MAX_HEADER_LEN,
 };
+pub use handshake::{
+    accept_key, validate_response, Accept, ClientRequest, HeadLimits, HeadScanner, Negotiated,
+    Rejection, Request, RequestHead, ResponseHead, Scheme,
+};
 #[cfg(feature = "std")]
 pub use keys::StdKeys;
 pub use keys::{KeySource, NoKeys};

@@ -105,8 +105,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// be queued). Events borrow the connection's storage until the next call.
     #[must_use = "events must be drained until None"]
     pub fn poll_event(&mut self) -> Option<Result<Event<'_>, Error>> {
+        if self.is_handshaking() {
+            return self.poll_handshake();
+        }
         match self.state {
-            State::Connecting => self.poll_handshake(),
+            State::Connecting => None,
             State::Open | State::CloseSent => self.poll_frames(),
             State::CloseReceived | State::Closed | State::Failed => None,
         }

@@ -58,6 +58,12 @@ impl<B: AsMut<[u8]>> Tx<B> {
         &self.buf.as_mut()[start..end]
     }
 
+    /// Bytes `[0..len)` as written, even after they were transmitted: the
+    /// client keeps its request here until the response is checked.
+    pub(crate) fn written_prefix(&mut self, len: usize) -> &[u8] {
+        &self.buf.as_mut()[..len]
+    }
+
     pub(crate) fn advance(&mut self, n: usize) {
         self.start += n.min(self.len());
         if self.start == self.end {

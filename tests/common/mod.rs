@@ -58,7 +58,10 @@ pub enum Ev {
     Pong(Vec<u8>),
     Close(u16, String),
     Error(Error),
-    Other(String),
+    /// A server saw an upgrade request for this target.
+    Upgrade(String),
+    /// The handshake completed with this subprotocol.
+    Open(Option<String>),
 }
 
 impl Ev {
@@ -70,7 +73,8 @@ impl Ev {
             Ok(Event::Ping(p)) => Ev::Ping(p.to_vec()),
             Ok(Event::Pong(p)) => Ev::Pong(p.to_vec()),
             Ok(Event::Close { code, reason }) => Ev::Close(code.as_u16(), reason.to_owned()),
-            Ok(other) => Ev::Other(format!("{other:?}")),
+            Ok(Event::Upgrade(request)) => Ev::Upgrade(request.target().to_owned()),
+            Ok(Event::HandshakeComplete(done)) => Ev::Open(done.protocol().map(str::to_owned)),
         }
     }
 }
@@ -183,7 +187,7 @@ pub fn run_pieces(
     cuts: &[usize],
     eof: bool,
 ) -> (Vec<Ev>, Outcome) {
-    let mut conn = Connection::open(
+    let conn = Connection::open(
         role,
         config,
         vec![0u8; storage],
@@ -191,8 +195,21 @@ pub fn run_pieces(
         |k: &mut [u8]| k.fill(0x42),
     )
     .unwrap();
+    run_conn(conn, input, cuts, eof)
+}
+
+/// Feeds `input` to `conn` in pieces ending at `cuts`, then the end of the
+/// stream if `eof`, draining events and output after every piece.
+pub fn run_conn<B: AsMut<[u8]>, K: rfc6455::KeySource>(
+    mut conn: Connection<B, K>,
+    input: &[u8],
+    cuts: &[usize],
+    eof: bool,
+) -> (Vec<Ev>, Outcome) {
+    let role = conn.role();
     let mut events = Vec::new();
     let mut sent = Vec::new();
+    drain(&mut conn, &mut events, &mut sent);
     let mut start = 0;
     for end in cuts.iter().copied().chain([input.len()]) {
         let mut piece = &input[start..end];
@@ -213,15 +230,56 @@ pub fn run_pieces(
     }
     let outcome = Outcome {
         events: merge(&events),
-        sent: decode_sent(role, sent),
+        sent: split_sent(role, sent),
         state: conn.state(),
         should_close: conn.should_close_transport(),
     };
     (events, outcome)
 }
 
-/// Runs `input` whole, split at every offset (or a sample of offsets for long
-/// inputs), and byte by byte, asserting identical outcomes; returns it.
+/// Splits what a connection sent into an HTTP head (if it starts with one)
+/// and the frames after it. The head is reported as a pseudo-frame with the
+/// `Continuation` opcode holding the head's bytes.
+fn split_sent(role: Role, sent: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
+    if sent.starts_with(b"HTTP/") || sent.starts_with(b"GET ") {
+        let end = sent
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(sent.len(), |p| p + 4);
+        // An error response carries a body after the head.
+        if sent.starts_with(b"HTTP/") && !sent.starts_with(b"HTTP/1.1 101") {
+            return vec![(Opcode::Continuation, sent)];
+        }
+        let mut frames = vec![(Opcode::Continuation, sent[..end].to_vec())];
+        frames.extend(decode_sent(role, sent[end..].to_vec()));
+        return frames;
+    }
+    decode_sent(role, sent)
+}
+
+/// Runs `input` through connections made by `make` whole, split at every
+/// offset (a sample of offsets for long inputs), and byte by byte, asserting
+/// identical outcomes; returns it.
+pub fn all_ways<B: AsMut<[u8]>, K: rfc6455::KeySource>(
+    make: impl Fn() -> Connection<B, K>,
+    input: &[u8],
+    eof: bool,
+) -> Outcome {
+    let (_, whole) = run_conn(make(), input, &[], eof);
+    let step = (input.len() / 200).max(1);
+    for split in (0..=input.len()).step_by(step) {
+        let (_, split_outcome) = run_conn(make(), input, &[split], eof);
+        assert_eq!(split_outcome, whole, "split at {split}");
+    }
+    if input.len() <= 100_000 {
+        let bytes: Vec<usize> = (1..input.len()).collect();
+        let (_, byte_outcome) = run_conn(make(), input, &bytes, eof);
+        assert_eq!(byte_outcome, whole, "byte by byte");
+    }
+    whole
+}
+
+/// Runs `input` into an open connection of `role` all three ways.
 pub fn run_all_ways_with(
     role: Role,
     config: Config,
@@ -229,18 +287,20 @@ pub fn run_all_ways_with(
     input: &[u8],
     eof: bool,
 ) -> Outcome {
-    let (_, whole) = run_pieces(role, config, storage, input, &[], eof);
-    let step = (input.len() / 200).max(1);
-    for split in (0..=input.len()).step_by(step) {
-        let (_, split_outcome) = run_pieces(role, config, storage, input, &[split], eof);
-        assert_eq!(split_outcome, whole, "split at {split}");
-    }
-    if input.len() <= 100_000 {
-        let bytes: Vec<usize> = (1..input.len()).collect();
-        let (_, byte_outcome) = run_pieces(role, config, storage, input, &bytes, eof);
-        assert_eq!(byte_outcome, whole, "byte by byte");
-    }
-    whole
+    all_ways(
+        || {
+            Connection::open(
+                role,
+                config,
+                vec![0u8; storage],
+                vec![0u8; 4096],
+                |k: &mut [u8]| k.fill(0x42),
+            )
+            .unwrap()
+        },
+        input,
+        eof,
+    )
 }
 
 /// [`run_all_ways_with`] for a server with default config and 4 KiB storage.
@@ -312,8 +372,11 @@ impl<B: AsMut<[u8]>, K: rfc6455::KeySource> Pair<B, K> {
     pub fn pump(&mut self) -> usize {
         let mut moved = 0;
         for _ in 0..100_000 {
-            // Events are drained on delivery; what they cause stays queued
-            // and moves on the next round.
+            // Events are drained on delivery (and here, for events that need
+            // no input, such as HandshakeComplete after accept); what they
+            // cause stays queued and moves on the next round.
+            deliver(&mut self.client, &[], &mut self.client_events);
+            deliver(&mut self.server, &[], &mut self.server_events);
             let round = transfer(
                 &mut self.client,
                 &mut self.server,
@@ -373,5 +436,39 @@ pub fn deliver<B: AsMut<[u8]>, K: rfc6455::KeySource>(
         }
         guard += 1;
         assert!(guard < 1_000_000, "receiver made no progress");
+    }
+}
+
+/// A real client request (Chromium's shape) for `/chat` offering two
+/// subprotocols, as bytes.
+pub const CHROME_REQUEST: &[u8] = b"GET /chat?room=1 HTTP/1.1\r\n\
+Host: 127.0.0.1:9001\r\n\
+Connection: Upgrade\r\n\
+Pragma: no-cache\r\n\
+Cache-Control: no-cache\r\n\
+User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36\r\n\
+Upgrade: websocket\r\n\
+Origin: http://127.0.0.1:8080\r\n\
+Sec-WebSocket-Version: 13\r\n\
+Accept-Encoding: gzip, deflate, br\r\n\
+Accept-Language: en-US,en;q=0.9\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+Sec-WebSocket-Protocol: chat, superchat\r\n\
+Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+
+impl<K: rfc6455::KeySource> Pair<Vec<u8>, K> {
+    /// A pair that starts with the opening handshake: the client has queued
+    /// its request; nothing has moved yet.
+    pub fn connecting(request: &rfc6455::ClientRequest<'_>, config: Config, keys: K) -> Self {
+        let client =
+            Connection::client(request, config, vec![0; 4096], vec![0; 4096], keys).unwrap();
+        let server = Connection::server(config, vec![0; 4096], vec![0; 4096]).unwrap();
+        Pair {
+            client,
+            server,
+            client_events: Vec::new(),
+            server_events: Vec::new(),
+            chunk: 0,
+        }
     }
 }

@@ -1,0 +1,564 @@
+//! A minimal, strict HTTP/1.1 head parser: request and status lines, header
+//! lines, limits. No allocation: views re-walk their lines on demand.
+
+use super::headers::{Block, List, Values};
+use super::{HandshakeError, Status};
+
+pub use super::headers::{Header, Headers};
+
+/// Size limits for an HTTP head, checked while scanning and parsing.
+///
+/// A limit exactly reached is accepted; one byte or one header more is
+/// [`HandshakeError::HeadTooLarge`] or [`HandshakeError::TooManyHeaders`]
+/// (both answered with `431`).
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::handshake::HeadLimits;
+///
+/// let limits = HeadLimits::new().max_head_len(4096).max_headers(32);
+/// assert_eq!(limits.max_head_len, 4096);
+/// assert_eq!(HeadLimits::default().max_headers, 64);
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HeadLimits {
+    /// The longest head accepted, in bytes, including the final blank line.
+    /// Default 8192.
+    pub max_head_len: usize,
+    /// The most header lines accepted (the request or status line not
+    /// counted). Default 64.
+    pub max_headers: usize,
+}
+
+impl HeadLimits {
+    /// The defaults: 8 KiB of head, 64 headers.
+    pub const DEFAULT: HeadLimits = HeadLimits {
+        max_head_len: 8192,
+        max_headers: 64,
+    };
+
+    /// No limits, for heads the caller wrote itself.
+    pub(crate) const UNLIMITED: HeadLimits = HeadLimits {
+        max_head_len: usize::MAX,
+        max_headers: usize::MAX,
+    };
+
+    /// The defaults.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self::DEFAULT
+    }
+
+    /// Sets the longest head accepted, in bytes.
+    #[must_use]
+    pub const fn max_head_len(mut self, len: usize) -> Self {
+        self.max_head_len = len;
+        self
+    }
+
+    /// Sets the most header lines accepted.
+    #[must_use]
+    pub const fn max_headers(mut self, count: usize) -> Self {
+        self.max_headers = count;
+        self
+    }
+}
+
+impl Default for HeadLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ScanState {
+    /// At the start of a line.
+    LineStart,
+    /// Inside a line with content.
+    InLine,
+    /// After a CR that ended a line with content.
+    Cr,
+    /// After a CR at the start of a line: the blank line, if LF follows.
+    BlankCr,
+    /// The head ended; `scanned` is its length.
+    Done,
+    /// A sticky error.
+    Failed(HandshakeError),
+}
+
+/// Finds the end of an HTTP head in a buffer that grows between calls.
+///
+/// Give [`scan`](Self::scan) the whole buffer accumulated so far (the same
+/// start, only longer each time). The scanner remembers how far it looked, so
+/// feeding a head one byte at a time costs linear time in all. It reports
+/// `Partial` until the blank line, then the head's length: bytes after it are
+/// not part of the head and are the caller's to keep.
+///
+/// While scanning it rejects what can be rejected early: a NUL byte, a bare
+/// CR or LF (lines end in CRLF only), and a head or header count over the
+/// [`HeadLimits`]. Errors are sticky. Line contents are checked by the parse
+/// that follows ([`Request::parse`](super::Request::parse),
+/// [`ResponseHead::parse`], …).
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::handshake::{HeadScanner, Status};
+///
+/// let mut scanner = HeadScanner::new();
+/// let mut buf = Vec::new();
+/// let mut end = None;
+/// for &byte in b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\x81\x80" {
+///     buf.push(byte);
+///     if let Status::Complete(len) = scanner.scan(&buf)? {
+///         end = Some(len);
+///         break;
+///     }
+/// }
+/// assert_eq!(end, Some(27));
+/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HeadScanner {
+    limits: HeadLimits,
+    scanned: usize,
+    lines: usize,
+    state: ScanState,
+}
+
+impl HeadScanner {
+    /// A scanner with the default [`HeadLimits`].
+    #[must_use]
+    pub const fn new() -> Self {
+        Self::with_limits(HeadLimits::DEFAULT)
+    }
+
+    /// A scanner with the given limits.
+    #[must_use]
+    pub const fn with_limits(limits: HeadLimits) -> Self {
+        HeadScanner {
+            limits,
+            scanned: 0,
+            lines: 0,
+            state: ScanState::LineStart,
+        }
+    }
+
+    /// Forgets what was scanned, to scan a new head from its start.
+    pub fn reset(&mut self) {
+        *self = Self::with_limits(self.limits);
+    }
+
+    /// How many bytes have been looked at so far.
+    #[must_use]
+    pub const fn scanned(&self) -> usize {
+        self.scanned
+    }
+
+    /// Looks at the bytes of `buf` not seen before.
+    ///
+    /// Returns `Complete(len)` once `buf[..len]` is a whole head ending in
+    /// CRLF CRLF (and again on later calls), `Partial` before. A buffer
+    /// shorter than what was already scanned is taken as a new head.
+    ///
+    /// # Errors
+    ///
+    /// [`HandshakeError::NulByte`], [`HandshakeError::InvalidLineEnding`],
+    /// [`HandshakeError::HeadTooLarge`] (no blank line within
+    /// `max_head_len` bytes), [`HandshakeError::TooManyHeaders`].
+    pub fn scan(&mut self, buf: &[u8]) -> Result<Status<usize>, HandshakeError> {
+        if buf.len() < self.scanned {
+            self.reset();
+        }
+        match self.state {
+            ScanState::Done => return Ok(Status::Complete(self.scanned)),
+            ScanState::Failed(err) => return Err(err),
+            _ => {}
+        }
+        let end = buf.len().min(self.limits.max_head_len);
+        let fresh = buf.get(self.scanned..end).unwrap_or_default();
+        for &byte in fresh {
+            self.scanned += 1;
+            match self.step(byte) {
+                Ok(ScanState::Done) => return Ok(Status::Complete(self.scanned)),
+                Ok(_) => {}
+                Err(err) => {
+                    self.state = ScanState::Failed(err);
+                    return Err(err);
+                }
+            }
+        }
+        if self.scanned >= self.limits.max_head_len {
+            self.state = ScanState::Failed(HandshakeError::HeadTooLarge);
+            return Err(HandshakeError::HeadTooLarge);
+        }
+        Ok(Status::Partial)
+    }
+
+    fn step(&mut self, byte: u8) -> Result<ScanState, HandshakeError> {
+        use ScanState::*;
+        let next = match (self.state, byte) {
+            // RFC 9110 §5.5: NUL is never allowed in a field value; a
+            // recipient MUST reject it or replace it. We reject anywhere.
+            (_, 0) => return Err(HandshakeError::NulByte),
+            (Cr, b'\n') => {
+                self.lines = self.lines.saturating_add(1);
+                // The first line is the request or status line.
+                if self.lines.saturating_sub(1) > self.limits.max_headers {
+                    return Err(HandshakeError::TooManyHeaders);
+                }
+                LineStart
+            }
+            (BlankCr, b'\n') => Done,
+            // RFC 9112 §2.2: a bare CR MUST be rejected or replaced; we also
+            // refuse a bare LF line terminator (a MAY), to keep one grammar.
+            (Cr | BlankCr, _) | (_, b'\n') => return Err(HandshakeError::InvalidLineEnding),
+            (LineStart, b'\r') => BlankCr,
+            (_, b'\r') => Cr,
+            _ => InLine,
+        };
+        self.state = next;
+        Ok(next)
+    }
+}
+
+impl Default for HeadScanner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The parts every head shares: its start line, header block and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Head<'a> {
+    pub(crate) start_line: &'a [u8],
+    pub(crate) block: Block<'a>,
+    pub(crate) len: usize,
+}
+
+/// Finds the head in `buf` and checks every header line.
+pub(crate) fn split_head(
+    buf: &[u8],
+    limits: HeadLimits,
+) -> Result<Status<Head<'_>>, HandshakeError> {
+    let len = match HeadScanner::with_limits(limits).scan(buf)? {
+        Status::Complete(len) => len,
+        Status::Partial => return Ok(Status::Partial),
+    };
+    let head = buf.get(..len).unwrap_or_default();
+    // The scanner guarantees every CR is followed by LF.
+    let first_cr = head.iter().position(|&b| b == b'\r').unwrap_or(0);
+    let start_line = head.get(..first_cr).unwrap_or_default();
+    let lines = head
+        .get(first_cr.saturating_add(2)..len.saturating_sub(2))
+        .unwrap_or_default();
+    let block = Block::validate(lines, limits)?;
+    Ok(Status::Complete(Head {
+        start_line,
+        block,
+        len,
+    }))
+}
+
+/// Parses `HTTP/1.x`; returns the minor version.
+fn parse_version(bytes: &[u8]) -> Result<u8, HandshakeError> {
+    match bytes {
+        [b'H', b'T', b'T', b'P', b'/', b'1', b'.', minor @ b'0'..=b'9'] => Ok(minor - b'0'),
+        // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT. Only
+        // major version 1 uses this text format.
+        [b'H', b'T', b'T', b'P', b'/', b'0'..=b'9', b'.', b'0'..=b'9'] => {
+            Err(HandshakeError::UnsupportedHttpVersion)
+        }
+        _ => Err(HandshakeError::InvalidRequestLine),
+    }
+}
+
+/// An HTTP/1.x request head, checked against the HTTP/1.1 grammar only.
+///
+/// [`Request`](super::Request) adds the WebSocket checks; use this view to
+/// look at a request that is not an upgrade (a health check, say).
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::handshake::{HeadLimits, RequestHead, Status};
+///
+/// let buf = b"GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
+/// let Status::Complete(head) = RequestHead::parse(buf, HeadLimits::new())? else {
+///     panic!("incomplete");
+/// };
+/// assert_eq!(head.target(), "/health");
+/// assert_eq!(head.header("host"), Some(&b"a"[..]));
+/// assert_eq!(head.head_len(), buf.len());
+/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestHead<'a> {
+    method: &'a str,
+    target: &'a str,
+    minor_version: u8,
+    block: Block<'a>,
+    len: usize,
+}
+
+impl<'a> RequestHead<'a> {
+    /// Parses the request head at the start of `buf`.
+    ///
+    /// Returns `Partial` if `buf` holds no blank line yet. Bytes after the
+    /// head are ignored; [`head_len`](Self::head_len) says where they start. This scans
+    /// `buf` from its start: to wait for a head arriving in pieces, use a
+    /// [`HeadScanner`] and call this once it reports `Complete`.
+    ///
+    /// # Errors
+    ///
+    /// Any syntax error of the head, or a limit exceeded.
+    pub fn parse(buf: &'a [u8], limits: HeadLimits) -> Result<Status<Self>, HandshakeError> {
+        let head = match split_head(buf, limits)? {
+            Status::Complete(head) => head,
+            Status::Partial => return Ok(Status::Partial),
+        };
+        let mut parts = head.start_line.splitn(3, |&b| b == b' ');
+        let (Some(method), Some(target), Some(version)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(HandshakeError::InvalidRequestLine);
+        };
+        // RFC 9112 §3: request-line = method SP request-target SP HTTP-version;
+        // method = token; the target is visible ASCII (RFC 3986).
+        if !is_token(method) || target.is_empty() || !target.iter().all(u8::is_ascii_graphic) {
+            return Err(HandshakeError::InvalidRequestLine);
+        }
+        let minor_version = parse_version(version)?;
+        Ok(Status::Complete(RequestHead {
+            method: ascii_str(method),
+            target: ascii_str(target),
+            minor_version,
+            block: head.block,
+            len: head.len,
+        }))
+    }
+
+    /// The method, such as `GET`.
+    #[must_use]
+    pub const fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The request target as sent, such as `/chat?room=1`.
+    #[must_use]
+    pub const fn target(&self) -> &'a str {
+        self.target
+    }
+
+    /// The minor HTTP version: `1` for HTTP/1.1.
+    #[must_use]
+    pub const fn minor_version(&self) -> u8 {
+        self.minor_version
+    }
+
+    /// The length of the head, including its final blank line.
+    #[must_use]
+    pub const fn head_len(&self) -> usize {
+        self.len
+    }
+
+    /// All header lines, in order.
+    #[must_use]
+    pub fn headers(&self) -> Headers<'a> {
+        self.block.iter()
+    }
+
+    /// The number of header lines.
+    #[must_use]
+    pub const fn header_count(&self) -> usize {
+        self.block.count()
+    }
+
+    /// The value of the first header named `name` (any case), trimmed.
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&'a [u8]> {
+        self.block.first(name)
+    }
+
+    /// The values of every header named `name` (any case), in order.
+    #[must_use]
+    pub fn values(&self, name: &'a str) -> Values<'a> {
+        self.block.values(name)
+    }
+
+    /// The comma-separated elements of every header named `name`, in order.
+    #[must_use]
+    pub fn list(&self, name: &'a str) -> List<'a> {
+        List::new(self.block.values(name))
+    }
+}
+
+/// An HTTP/1.x response head: status, reason and headers.
+///
+/// [`validate_response`](super::validate_response) checks a `101`; use this
+/// view to read any other answer (a `401`, or a `3xx` with `Location`).
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::handshake::{HeadLimits, ResponseHead, Status};
+///
+/// let buf = b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\n\r\n";
+/// let Status::Complete(head) = ResponseHead::parse(buf, HeadLimits::new())? else {
+///     panic!("incomplete");
+/// };
+/// assert_eq!(head.status(), 302);
+/// assert_eq!(head.reason(), b"Found");
+/// assert_eq!(head.header("location"), Some(&b"/elsewhere"[..]));
+/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseHead<'a> {
+    status: u16,
+    reason: &'a [u8],
+    minor_version: u8,
+    block: Block<'a>,
+    len: usize,
+}
+
+impl<'a> ResponseHead<'a> {
+    /// Parses the response head at the start of `buf`.
+    ///
+    /// Returns `Partial` if `buf` holds no blank line yet. Bytes after the
+    /// head (frames a server sent right after its `101`) are ignored;
+    /// [`head_len`](Self::head_len) says where they start.
+    ///
+    /// # Errors
+    ///
+    /// Any syntax error of the head, or a limit exceeded.
+    pub fn parse(buf: &'a [u8], limits: HeadLimits) -> Result<Status<Self>, HandshakeError> {
+        let head = match split_head(buf, limits)? {
+            Status::Complete(head) => head,
+            Status::Partial => return Ok(Status::Partial),
+        };
+        // RFC 9112 §4: status-line = HTTP-version SP status-code SP
+        // [ reason-phrase ]. The second SP is often left out when the reason
+        // is empty, so it is optional here.
+        let line = head.start_line;
+        let (Some(version), Some(b' '), Some(code), rest) = (
+            line.get(..8),
+            line.get(8).copied(),
+            line.get(9..12),
+            line.get(12..).unwrap_or_default(),
+        ) else {
+            return Err(HandshakeError::InvalidStatusLine);
+        };
+        let minor_version = parse_version(version).map_err(|err| match err {
+            HandshakeError::InvalidRequestLine => HandshakeError::InvalidStatusLine,
+            other => other,
+        })?;
+        let mut status: u16 = 0;
+        for &digit in code {
+            if !digit.is_ascii_digit() {
+                return Err(HandshakeError::InvalidStatusLine);
+            }
+            status = status * 10 + u16::from(digit - b'0');
+        }
+        let reason = match rest.split_first() {
+            None => rest,
+            Some((b' ', reason)) if reason.iter().all(|&b| is_field_byte(b)) => reason,
+            Some(_) => return Err(HandshakeError::InvalidStatusLine),
+        };
+        Ok(Status::Complete(ResponseHead {
+            status,
+            reason,
+            minor_version,
+            block: head.block,
+            len: head.len,
+        }))
+    }
+
+    /// The status code, such as `101`.
+    #[must_use]
+    pub const fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The reason phrase as sent (may be empty; may hold obs-text bytes).
+    #[must_use]
+    pub const fn reason(&self) -> &'a [u8] {
+        self.reason
+    }
+
+    /// The minor HTTP version: `1` for HTTP/1.1.
+    #[must_use]
+    pub const fn minor_version(&self) -> u8 {
+        self.minor_version
+    }
+
+    /// The length of the head, including its final blank line.
+    #[must_use]
+    pub const fn head_len(&self) -> usize {
+        self.len
+    }
+
+    /// All header lines, in order.
+    #[must_use]
+    pub fn headers(&self) -> Headers<'a> {
+        self.block.iter()
+    }
+
+    /// The number of header lines.
+    #[must_use]
+    pub const fn header_count(&self) -> usize {
+        self.block.count()
+    }
+
+    /// The value of the first header named `name` (any case), trimmed.
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&'a [u8]> {
+        self.block.first(name)
+    }
+
+    /// The values of every header named `name` (any case), in order.
+    #[must_use]
+    pub fn values(&self, name: &'a str) -> Values<'a> {
+        self.block.values(name)
+    }
+
+    /// The comma-separated elements of every header named `name`, in order.
+    #[must_use]
+    pub fn list(&self, name: &'a str) -> List<'a> {
+        List::new(self.block.values(name))
+    }
+}
+
+/// RFC 9110 §5.6.2: tchar.
+pub(crate) const fn is_tchar(b: u8) -> bool {
+    matches!(b,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
+        | b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+}
+
+/// RFC 9110 §5.6.2: token = 1*tchar.
+pub(crate) fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
+}
+
+/// RFC 9110 §5.5: a byte allowed in a field value (HTAB, SP, VCHAR, obs-text).
+pub(crate) const fn is_field_byte(b: u8) -> bool {
+    matches!(b, b'\t' | b' ' | 0x21..=0x7e | 0x80..=0xff)
+}
+
+/// Removes leading and trailing OWS (SP and HTAB, RFC 9110 §5.6.3).
+pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = bytes {
+        bytes = rest;
+    }
+    bytes
+}
+
+/// Views bytes already checked to be ASCII as text.
+pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or_default()
+}
