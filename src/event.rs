@@ -39,8 +39,11 @@ pub enum Event<'a> {
     /// The connection closed.
     ///
     /// After the peer's Close frame, `code` is its status code, or
-    /// [`CloseCode::NO_STATUS`] (1005) if it sent none; the echo is already
-    /// queued. If the transport ended without a close handshake, `code` is
+    /// [`CloseCode::NO_STATUS`] (1005) if it sent none. The echo is queued;
+    /// until output is next taken
+    /// ([`poll_transmit`](crate::Connection::poll_transmit) or
+    /// [`peek_transmit`](crate::Connection::peek_transmit)) you may still send
+    /// frames ahead of it. If the transport ended without a close handshake, `code` is
     /// [`CloseCode::ABNORMAL`] (1006), which is never sent on the wire.
     Close {
         /// The status code.

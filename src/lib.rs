@@ -11,32 +11,105 @@
 //! Each layer is public and usable on its own; dependencies point down.
 //!
 //! ```text
+//! connection  Connection: handshake → open → closing; events out, bytes out (§4–§7)
 //! handshake   HTTP/1.1 upgrade: client request writer and 101 validator,
-//!             server request parser and 101/400/426 writer        (§4)
+//!             server request parser and 101/400/426/431 writer     (§4)
 //! frame       Opcode, Header codec, streaming FrameDecoder, Encoder (§5)
 //! close       CloseCode, Close payload parse/encode               (§5.5.1, §7.4)
 //! utf8        incremental, fail-fast Utf8Validator                (§5.6, §8.1)
 //! mask        apply_mask: XOR masking resumable at any offset     (§5.3)
 //! ```
 //!
-//! # Frames
+//! # The run loop
+//!
+//! A [`Connection`] never touches a socket. After **any** input or command,
+//! drain [`Connection::poll_event`] and [`Connection::poll_transmit`] until
+//! both return `None`:
+//!
+//! ```text
+//! bytes from socket ──► receive / spare_mut+commit ──► Connection ──► poll_event ──► app
+//! app commands ──► send_text / send_binary / ping / close ──► poll_transmit ──► socket
+//! ```
+//!
+//! An echo server over any blocking transport:
 //!
 //! ```
-//! use rfc6455::{Decoded, Encoder, FrameDecoder, Role};
+//! use std::io::{Read, Write};
+//! use rfc6455::{Accept, Config, Connection, Event};
 //!
-//! // A client encodes (masking with keys from its key source) ...
-//! let mut client = Encoder::client(|key: &mut [u8]| key.fill(0x5a)); // use a real RNG
-//! let mut wire = [0u8; 64];
-//! let n = client.text("Hello", &mut wire)?;
-//!
-//! // ... and a server decodes, unmasking in place.
-//! let mut server = FrameDecoder::new(Role::Server);
-//! let (used, header) = server.decode(&mut wire[..n])?;
-//! assert!(matches!(header, Some(Decoded::Header(h)) if h.payload_len == 5));
-//! let (_, payload) = server.decode(&mut wire[used..n])?;
-//! assert!(matches!(payload, Some(Decoded::Payload { data, .. }) if data == b"Hello"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! fn serve(mut socket: impl Read + Write) -> Result<(), Box<dyn std::error::Error>> {
+//!     let mut conn = Connection::server(Config::new(), vec![0u8; 64 << 10], vec![0u8; 64 << 10])?;
+//!     let mut echo = Vec::new(); // events borrow the connection: copy what you send back
+//!     loop {
+//!         while let Some(event) = conn.poll_event() {
+//!             match event? {
+//!                 Event::Upgrade(_request) => { /* check request.origin(), pick a subprotocol */ }
+//!                 Event::Text { data, fin } => echo.push((true, data.as_bytes().to_vec(), fin)),
+//!                 Event::Binary { data, fin } => echo.push((false, data.to_vec(), fin)),
+//!                 _ => {} // pings are answered and closes echoed automatically
+//!             }
+//!         }
+//!         if conn.request().is_some() {
+//!             conn.accept(&Accept::new())?;
+//!             continue;
+//!         }
+//!         for (text, data, fin) in echo.drain(..) {
+//!             let fragment = rfc6455::Fragment::from_fin(fin);
+//!             match text {
+//!                 true => conn.send_text_fragment(std::str::from_utf8(&data)?, fragment)?,
+//!                 false => conn.send_binary_fragment(&data, fragment)?,
+//!             }
+//!         }
+//!         let out = conn.peek_transmit();
+//!         if !out.is_empty() {
+//!             socket.write_all(out)?;
+//!             let n = out.len();
+//!             conn.advance_transmit(n);
+//!             continue;
+//!         }
+//!         if conn.should_close_transport() {
+//!             return Ok(());
+//!         }
+//!         let n = socket.read(conn.spare_mut())?;
+//!         if n == 0 {
+//!             conn.receive_eof();
+//!         }
+//!         conn.commit(n);
+//!     }
+//! }
+//! # struct Duplex { input: std::io::Cursor<Vec<u8>>, output: Vec<u8> }
+//! # impl Read for Duplex { fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> { self.input.read(b) } }
+//! # impl Write for Duplex {
+//! #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.output.write(b) }
+//! #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+//! # }
+//! # let mut input = b"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+//! #     Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".to_vec();
+//! # input.extend(b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58\x88\x82\x00\x00\x00\x00\x03\xe8");
+//! # let mut socket = Duplex { input: std::io::Cursor::new(input), output: Vec::new() };
+//! # serve(&mut socket).unwrap();
+//! # assert!(socket.output.ends_with(b"\x81\x05Hello\x88\x02\x03\xe8"));
 //! ```
+//!
+//! Storage is yours: received bytes are unmasked and assembled in one buffer,
+//! outgoing frames queue in another, each a stack array, `&mut [u8]`, `Vec`
+//! or `Box<[u8]>`. A message larger than the receive storage arrives in
+//! chunks ([`Event::Text`] / [`Event::Binary`] with `fin` on the last; text is
+//! cut only at character boundaries). With `alloc`,
+//! [`MessageMode::Reassemble`] delivers whole messages instead.
+//!
+//! # Decisions where the RFC leaves a choice
+//!
+//! - Pings are answered automatically ([`AutoPong`]); if output is not
+//!   drained only the latest Pong is kept (§5.5.3).
+//! - A received Close is echoed with its status code at once (§5.5.1); a
+//!   fragmented message being sent is abandoned.
+//! - A server closes the transport first after the close handshake (§7.1.1);
+//!   [`Connection::should_close_transport`] says when.
+//! - Any error in the handshake gets a response (400, 426 with
+//!   `Sec-WebSocket-Version: 13`, or 431) before the connection fails.
+//! - Limits (frame, message, fragments, head) are in [`Config`], with
+//!   defaults that pass the Autobahn TestSuite.
 //!
 //! # Errors
 //!
@@ -56,7 +129,8 @@
 //!
 //! - `std` (default): implies `alloc`; adds [`StdKeys`], a key source seeded
 //!   by the operating system.
-//! - `alloc`: `Vec`-based conveniences such as [`Encoder::frame_to_vec`].
+//! - `alloc`: `Vec`-based conveniences such as [`Encoder::frame_to_vec`],
+//!   and [`MessageMode::Reassemble`].
 //!
 //! With no features the whole protocol works on caller-provided buffers.
 #![no_std]

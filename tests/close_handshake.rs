@@ -185,3 +185,58 @@ fn outbound_close_codes_are_checked() {
     assert_eq!(pair.client.state(), State::Open, "still usable");
     pair.client.close(CloseCode::NORMAL, &long[..123]).unwrap();
 }
+
+#[test]
+fn replies_to_messages_drained_with_the_close_go_out_before_the_echo() {
+    // An echo server drains "hi" and the Close in one batch, then echoes.
+    let mut conn = rfc6455::Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 512],
+        vec![0u8; 512],
+        rfc6455::NoKeys,
+    )
+    .unwrap();
+    let input = cat(&[client_frame(0x81, b"hi"), client_frame(0x88, b"\x03\xe8")]);
+    let mut events = Vec::new();
+    deliver(&mut conn, &input, &mut events);
+    assert_eq!(events, [text("hi"), Ev::Close(1000, String::new())]);
+    assert_eq!(conn.state(), State::CloseReceived);
+    conn.send_text("hi").unwrap();
+    let mut out = vec![0u8; 512];
+    let n = conn.poll_transmit(&mut out).unwrap();
+    assert_eq!(
+        decode_sent(Role::Server, out[..n].to_vec()),
+        [
+            (Opcode::Text, b"hi".to_vec()),
+            (Opcode::Close, b"\x03\xe8".to_vec())
+        ]
+    );
+    assert_eq!(conn.state(), State::Closed);
+    assert_eq!(
+        conn.send_text("late"),
+        Err(Error::Usage(UsageError::Closed))
+    );
+    assert!(conn.should_close_transport());
+}
+
+#[test]
+fn the_echo_can_be_replaced_before_it_is_written() {
+    let mut conn = rfc6455::Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 512],
+        vec![0u8; 512],
+        rfc6455::NoKeys,
+    )
+    .unwrap();
+    let mut events = Vec::new();
+    deliver(&mut conn, &client_frame(0x88, b"\x03\xe8"), &mut events);
+    conn.close(CloseCode::new(4002), "custom").unwrap();
+    let mut out = vec![0u8; 512];
+    let n = conn.poll_transmit(&mut out).unwrap();
+    assert_eq!(
+        decode_sent(Role::Server, out[..n].to_vec()),
+        [(Opcode::Close, b"\x0f\xa2custom".to_vec())]
+    );
+}

@@ -52,7 +52,7 @@ pub enum State {
     /// This side sent a Close frame and waits for the peer's.
     CloseSent,
     /// The peer sent a Close frame; the echo is queued but not yet written
-    /// out.
+    /// out, and frames may still be sent ahead of it.
     CloseReceived,
     /// The close handshake finished, the transport ended, or the upgrade was
     /// rejected. Nothing more is sent or received.

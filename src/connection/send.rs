@@ -140,6 +140,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// [`State::CloseSent`]. Messages from the peer are still delivered until
     /// its Close arrives.
     ///
+    /// After the peer's Close (in [`State::CloseReceived`]) this replaces the
+    /// automatic echo with your own code and reason.
+    ///
     /// # Errors
     ///
     /// [`UsageError::InvalidCloseCode`] (1005, 1006, 1015 or out of range),
@@ -152,7 +155,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let mut payload = [0; MAX_CONTROL_PAYLOAD];
         let len = encode_close_payload(code, reason, &mut payload)?;
         self.pending_close = Some(ControlBuf::from_slice(&payload[..len]));
-        self.transition(State::CloseSent);
+        if self.state == State::Open {
+            self.transition(State::CloseSent);
+        }
         Ok(())
     }
 
@@ -210,11 +215,13 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     fn check_open(&self) -> Result<(), UsageError> {
         match self.state {
-            State::Open => Ok(()),
+            // After the peer's Close, until our echo is written out, frames
+            // may still go before it: §5.5.1 lets an endpoint finish sending
+            // ("MAY delay sending a Close frame until its current message is
+            // sent").
+            State::Open | State::CloseReceived => Ok(()),
             State::Connecting => Err(UsageError::NotOpen),
-            State::CloseSent | State::CloseReceived | State::Closed | State::Failed => {
-                Err(UsageError::Closed)
-            }
+            State::CloseSent | State::Closed | State::Failed => Err(UsageError::Closed),
         }
     }
 
