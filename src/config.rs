@@ -18,9 +18,9 @@ pub enum MessageMode {
 /// Whether a received Ping is answered automatically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AutoPong {
-    /// Queue a Pong with the Ping's payload (RFC 6455 §5.5.2). If output is
-    /// not drained, only the latest Pong is kept (§5.5.3), so a flood of Pings
-    /// cannot grow memory.
+    /// Queue a Pong with the Ping's payload (RFC 6455 §5.5.2), at once while
+    /// the transmit storage has room. When it is full, only the latest Pong is
+    /// kept (§5.5.3), so a flood of Pings cannot grow memory.
     Enabled,
     /// Only surface the Ping; the application answers with
     /// [`Connection::pong`](crate::Connection::pong) itself.

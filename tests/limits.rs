@@ -109,7 +109,7 @@ fn a_million_one_byte_fragments_stream_through_small_storage() {
 }
 
 #[test]
-fn ping_flood_without_draining_output_keeps_one_pong() {
+fn ping_flood_without_draining_output_stays_within_the_transmit_storage() {
     let mut conn = Connection::open(
         Role::Server,
         Config::new(),
@@ -128,15 +128,51 @@ fn ping_flood_without_draining_output_keeps_one_pong() {
                 assert!(matches!(ev, Ok(Event::Ping(_))));
             }
         }
+        assert!(conn.peek_transmit().len() <= 1024);
     }
-    // Only the latest Pong is pending (§5.5.3), whatever the flood.
+    // Pongs were queued while there was room (6 bytes each), then only the
+    // latest was kept (§5.5.3).
+    let mut sent = Vec::new();
     let mut out = vec![0u8; 1024];
-    let n = conn.poll_transmit(&mut out).unwrap();
-    assert_eq!(
-        decode_sent(Role::Server, out[..n].to_vec()),
-        [(Opcode::Pong, 99_999u32.to_be_bytes().to_vec())]
-    );
-    assert!(conn.poll_transmit(&mut out).is_none());
+    while let Some(n) = conn.poll_transmit(&mut out) {
+        sent.extend_from_slice(&out[..n]);
+    }
+    let pongs = decode_sent(Role::Server, sent);
+    assert_eq!(pongs.len(), 1024 / 6 + 1);
+    for (i, (op, payload)) in pongs[..pongs.len() - 1].iter().enumerate() {
+        assert_eq!(
+            (*op, payload.as_slice()),
+            (Opcode::Pong, &(i as u32).to_be_bytes()[..])
+        );
+    }
+    assert_eq!(pongs.last().unwrap().1, 99_999u32.to_be_bytes());
+}
+
+#[test]
+fn ten_pings_in_one_read_get_ten_pongs() {
+    // Autobahn 2.10/2.11: every Ping is answered while there is room, even
+    // when all events are drained before any output is taken.
+    let mut conn = Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 1024],
+        vec![0u8; 1024],
+        NoKeys,
+    )
+    .unwrap();
+    let input = cat(&(0..10u8)
+        .map(|i| client_frame(0x89, &[i]))
+        .collect::<Vec<_>>());
+    assert_eq!(conn.receive(&input), input.len());
+    let mut pings = 0;
+    while let Some(ev) = conn.poll_event() {
+        assert!(matches!(ev, Ok(Event::Ping(_))));
+        pings += 1;
+    }
+    assert_eq!(pings, 10);
+    let sent = decode_sent(Role::Server, conn.peek_transmit().to_vec());
+    let pongs: Vec<Vec<u8>> = sent.iter().map(|(_, p)| p.clone()).collect();
+    assert_eq!(pongs, (0..10u8).map(|i| vec![i]).collect::<Vec<_>>());
 }
 
 #[test]

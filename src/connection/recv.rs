@@ -318,10 +318,12 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         match self.inbound.frame {
             Opcode::Ping => {
                 // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send
-                // a Pong frame in response" with the same payload. Only the
-                // latest is kept until output is drained (§5.5.3).
+                // a Pong frame in response" with the same payload. It is queued
+                // at once while the transmit storage has room; beyond that only
+                // the latest is kept (§5.5.3), so a flood cannot grow memory.
                 if self.config.auto_pong == AutoPong::Enabled && self.state == State::Open {
                     self.pending_pong = Some(self.control);
+                    self.flush_pending();
                 }
                 Some(Ok(Event::Ping(self.control.as_slice())))
             }

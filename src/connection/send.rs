@@ -275,7 +275,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     /// Moves a pending Pong, then a pending Close, into the transmit queue
     /// when there is room.
-    fn flush_pending(&mut self) {
+    pub(super) fn flush_pending(&mut self) {
         if let Some(pong) = self.pending_pong {
             if self
                 .queue_frame(Opcode::Pong, pong.as_slice(), Fragment::Last)
