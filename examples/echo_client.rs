@@ -1,0 +1,138 @@
+//! An echo client over blocking `std::net`.
+//!
+//! `cargo run --example echo_client -- ws://127.0.0.1:9001/path?query` opens
+//! one connection to that URL, echoes every message, and exits 0 after a
+//! clean close (non-zero on a failed handshake, a protocol error or an I/O
+//! error).
+//!
+//! `echo_client --autobahn ws://127.0.0.1:9002 AGENT` runs the Autobahn
+//! TestSuite's client loop: `getCaseCount`, then `runCase?case=N&agent=AGENT`
+//! for every case, then `updateReports?agent=AGENT`.
+
+mod common;
+
+use std::io;
+use std::net::TcpStream;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use rfc6455::{ClientRequest, Config, Connection, Event, StdKeys};
+
+/// A `ws://host[:port]/target` URL, split.
+struct Url<'a> {
+    host: &'a str,
+    port: u16,
+    target: &'a str,
+}
+
+fn parse_url(url: &str) -> io::Result<Url<'_>> {
+    let invalid = |why: &str| io::Error::new(io::ErrorKind::InvalidInput, format!("{url}: {why}"));
+    let rest = url
+        .strip_prefix("ws://")
+        .ok_or_else(|| invalid("only ws:// URLs are supported"))?;
+    let (authority, target) = rest
+        .find('/')
+        .map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => {
+            (host, port.parse().map_err(|_| invalid("bad port"))?)
+        }
+        _ => (authority, 80),
+    };
+    Ok(Url {
+        host: host.trim_start_matches('[').trim_end_matches(']'),
+        port,
+        target,
+    })
+}
+
+fn connect(url: &str) -> io::Result<(TcpStream, Connection<Vec<u8>, StdKeys>)> {
+    let url = parse_url(url)?;
+    let socket = TcpStream::connect((url.host, url.port))?;
+    socket.set_nodelay(true)?;
+    // A client waits for the server to close TCP, but not forever.
+    socket.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let request = ClientRequest::new(url.host)
+        .port(url.port)
+        .target(url.target);
+    let conn = Connection::client(
+        &request,
+        Config::new(),
+        vec![0; 64 << 10],
+        vec![0; 128 << 10],
+        StdKeys::new(),
+    )
+    .map_err(io::Error::other)?;
+    Ok((socket, conn))
+}
+
+/// Echoes on one connection to `url`; true after a clean close.
+fn run(url: &str) -> io::Result<common::Ended> {
+    let (mut socket, mut conn) = connect(url)?;
+    common::echo(&mut socket, &mut conn, |_| None)
+}
+
+/// Reads the first text message on `url` (for `getCaseCount`).
+fn read_text(url: &str) -> io::Result<String> {
+    use std::io::Read;
+    let (mut socket, mut conn) = connect(url)?;
+    loop {
+        common::flush(&mut socket, &mut conn)?;
+        while let Some(event) = conn.poll_event() {
+            match event.map_err(io::Error::other)? {
+                Event::Text { data, .. } => return Ok(data.to_owned()),
+                Event::Close { code, .. } => {
+                    return Err(io::Error::other(format!("closed with {code}")))
+                }
+                _ => {}
+            }
+        }
+        let n = socket.read(conn.spare_mut())?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        conn.commit(n);
+    }
+}
+
+fn autobahn(base: &str, agent: &str) -> io::Result<()> {
+    let count: u32 = read_text(&format!("{base}/getCaseCount"))?
+        .trim()
+        .parse()
+        .map_err(io::Error::other)?;
+    eprintln!("echo_client: running {count} Autobahn cases as {agent:?}");
+    for case in 1..=count {
+        // A case may deliberately break the protocol: its outcome is judged
+        // by the suite's report, not here.
+        if let Err(e) = run(&format!("{base}/runCase?case={case}&agent={agent}")) {
+            eprintln!("echo_client: case {case}: {e}");
+        }
+    }
+    run(&format!("{base}/updateReports?agent={agent}"))?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.as_slice() {
+        [flag, base, agent] if flag == "--autobahn" => autobahn(base, agent).map(|()| true),
+        [url] => run(url).map(|ended| {
+            if let Some(error) = ended.error {
+                eprintln!("echo_client: {error}");
+            }
+            ended.clean && ended.error.is_none()
+        }),
+        _ => {
+            eprintln!("usage: echo_client ws://HOST[:PORT]/PATH | echo_client --autobahn ws://HOST:PORT AGENT");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("echo_client: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
