@@ -224,6 +224,9 @@ pub enum UsageError {
     InvalidHeader,
     /// The chosen subprotocol was not offered by the client.
     SubprotocolNotOffered,
+    /// The bytes given as a prepared frame are not exactly one unmasked
+    /// data, Ping or Pong frame without RSV bits.
+    InvalidFrame,
     /// Queued output must be written before a frame header can be handed
     /// out (see `Connection::send_header`).
     OutputPending,
@@ -260,6 +263,9 @@ impl fmt::Display for UsageError {
             }
             UsageError::SubprotocolNotOffered => {
                 f.write_str("the chosen subprotocol was not offered by the client")
+            }
+            UsageError::InvalidFrame => {
+                f.write_str("not exactly one unmasked data, ping or pong frame")
             }
             UsageError::OutputPending => {
                 f.write_str("queued output must be written before sending a bare header")

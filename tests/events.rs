@@ -190,3 +190,137 @@ fn reassembly_mode_delivers_whole_messages_beyond_the_storage() {
     let out2 = run_all_ways_with(Role::Server, config, 256, &input, false);
     assert_eq!(out2, out);
 }
+
+#[test]
+fn prepared_frames_are_checked_and_copied() {
+    use rfc6455::{Encoder, Error, Fragment, UsageError};
+    let mut conn = Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 512],
+        vec![0u8; 512],
+        NoKeys,
+    )
+    .unwrap();
+    let mut enc = Encoder::server();
+    let mut buf = [0u8; 64];
+    let n = enc
+        .frame(Opcode::Text, b"one", Fragment::More, &mut buf)
+        .unwrap();
+    conn.send_prepared(&buf[..n]).unwrap();
+    // A new message may not start inside the fragmented one...
+    let m = enc.binary(b"x", &mut buf[32..]).unwrap();
+    assert_eq!(
+        conn.send_prepared(&buf[32..32 + m]),
+        Err(Error::Usage(UsageError::MessageInProgress))
+    );
+    // ...but control frames may interleave, and a continuation ends it.
+    let m = enc.ping(b"p", &mut buf[32..]).unwrap();
+    conn.send_prepared(&buf[32..32 + m]).unwrap();
+    let m = enc
+        .frame(Opcode::Continuation, b"two", Fragment::Last, &mut buf[32..])
+        .unwrap();
+    conn.send_prepared(&buf[32..32 + m]).unwrap();
+    let m = enc
+        .frame(Opcode::Continuation, b"x", Fragment::Last, &mut buf[32..])
+        .unwrap();
+    assert_eq!(
+        conn.send_prepared(&buf[32..32 + m]),
+        Err(Error::Usage(UsageError::NoMessageInProgress))
+    );
+    // Not exactly one frame, masked, or a Close: refused.
+    assert_eq!(
+        conn.send_prepared(&buf[..n - 1]),
+        Err(Error::Usage(UsageError::InvalidFrame))
+    );
+    let mut two = buf[..n].to_vec();
+    two.push(0);
+    assert_eq!(
+        conn.send_prepared(&two),
+        Err(Error::Usage(UsageError::InvalidFrame))
+    );
+    let masked = client_frame(0x81, b"m");
+    assert_eq!(
+        conn.send_prepared(&masked),
+        Err(Error::Usage(UsageError::InvalidFrame))
+    );
+    assert_eq!(
+        conn.send_prepared(&server_frame(0x88, b"")),
+        Err(Error::Usage(UsageError::InvalidFrame))
+    );
+    let sent = decode_sent(Role::Server, conn.peek_transmit().to_vec());
+    assert_eq!(
+        sent,
+        [
+            (Opcode::Text, b"one".to_vec()),
+            (Opcode::Ping, b"p".to_vec()),
+            (Opcode::Continuation, b"two".to_vec())
+        ]
+    );
+    let mut client = Connection::open(
+        Role::Client,
+        Config::new(),
+        vec![0u8; 512],
+        vec![0u8; 512],
+        test_keys(),
+    )
+    .unwrap();
+    assert_eq!(
+        client.send_prepared(&buf[..n]),
+        Err(Error::Usage(UsageError::InvalidState))
+    );
+}
+
+#[test]
+fn send_header_hands_out_headers_for_zero_copy_writes() {
+    use rfc6455::{Error, Fragment, MessageKind, UsageError};
+    let mut conn = Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 512],
+        vec![0u8; 512],
+        NoKeys,
+    )
+    .unwrap();
+    conn.send_text("queued").unwrap();
+    assert_eq!(
+        conn.send_header(MessageKind::Binary, 3, Fragment::Last),
+        Err(Error::Usage(UsageError::OutputPending))
+    );
+    let n = conn.peek_transmit().len();
+    conn.advance_transmit(n);
+    let first = conn
+        .send_header(MessageKind::Binary, 70_000, Fragment::More)
+        .unwrap();
+    assert_eq!(
+        first.as_bytes(),
+        b"\x02\x7f\x00\x00\x00\x00\x00\x01\x11\x70"
+    );
+    assert_eq!(
+        conn.send_header(MessageKind::Text, 1, Fragment::Last),
+        Err(Error::Usage(UsageError::MessageInProgress))
+    );
+    let last = conn
+        .send_header(MessageKind::Binary, 5, Fragment::Last)
+        .unwrap();
+    assert_eq!(last.as_bytes(), b"\x80\x05");
+    conn.send_text("next message").unwrap();
+
+    // A client gets a masking key to apply to its payload.
+    let mut client = Connection::open(
+        Role::Client,
+        Config::new(),
+        vec![0u8; 512],
+        vec![0u8; 512],
+        test_keys(),
+    )
+    .unwrap();
+    let mut payload = *b"Hello";
+    let header = client
+        .send_header(MessageKind::Text, 5, Fragment::Last)
+        .unwrap();
+    rfc6455::apply_mask(&mut payload, header.mask_key().unwrap(), 0);
+    let wire = [header.as_bytes(), &payload[..]].concat();
+    let out = run_all_ways_with(Role::Server, Config::new(), 512, &wire, false);
+    assert_eq!(out.events, [text("Hello")]);
+}

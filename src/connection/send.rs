@@ -3,8 +3,9 @@
 use super::{Connection, ControlBuf, State};
 use crate::close::{check_close, encode_close_payload, CloseCode};
 use crate::error::{Error, UsageError};
-use crate::frame::{Fragment, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD};
+use crate::frame::{Fragment, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD};
 use crate::keys::KeySource;
+use crate::status::Status;
 
 /// The kind of a data message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,6 +115,76 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let header = self.encoder.header(opcode, payload_len, fragment)?;
         self.outbound = (!fragment.is_last()).then_some(kind);
         Ok(header)
+    }
+
+    /// Queues a frame that was encoded once for many connections: a server
+    /// encodes a broadcast with [`Encoder::server`](crate::Encoder::server)
+    /// and hands the same bytes to every connection, which only copies them
+    /// into its queue after checking the frame and the message order.
+    ///
+    /// Data frames (whole messages or fragments, tracked as for the
+    /// `_fragment` methods), Pings and Pongs are accepted; send a Close with
+    /// [`close`](Self::close).
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidState`] on a client (every client frame needs a
+    /// fresh mask); [`UsageError::InvalidFrame`] if `frame` is not exactly one
+    /// unmasked frame without RSV bits, or is a Close; otherwise as for
+    /// [`send_text_fragment`](Self::send_text_fragment).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Config, Connection, Encoder, NoKeys, Role};
+    ///
+    /// let mut frame = [0u8; 64];
+    /// let n = Encoder::server().text("to everyone", &mut frame)?;
+    /// let mut conns: Vec<_> = (0..3)
+    ///     .map(|_| Connection::open(Role::Server, Config::new(), vec![0u8; 512], vec![0u8; 512], NoKeys))
+    ///     .collect::<Result<_, _>>()?;
+    /// for conn in &mut conns {
+    ///     conn.send_prepared(&frame[..n])?;
+    ///     assert_eq!(conn.peek_transmit(), &frame[..n]);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn send_prepared(&mut self, frame: &[u8]) -> Result<(), Error> {
+        if self.role.is_client() {
+            return Err(UsageError::InvalidState.into());
+        }
+        let header = match Header::parse(frame) {
+            Ok(Status::Complete((header, len)))
+                if header.mask.is_none()
+                    && header.rsv == 0
+                    && (len as u64).checked_add(header.payload_len) == Some(frame.len() as u64) =>
+            {
+                header
+            }
+            _ => return Err(UsageError::InvalidFrame.into()),
+        };
+        let fragment = Fragment::from_fin(header.fin);
+        let kind = match header.opcode {
+            Opcode::Close => return Err(UsageError::InvalidFrame.into()),
+            Opcode::Ping | Opcode::Pong => None,
+            Opcode::Text => Some(MessageKind::Text),
+            Opcode::Binary => Some(MessageKind::Binary),
+            Opcode::Continuation => Some(self.outbound.ok_or(UsageError::NoMessageInProgress)?),
+        };
+        self.check_open()?;
+        if let Some(kind) = kind {
+            let expected = self.next_opcode(kind, Some(fragment))?;
+            if expected != header.opcode {
+                return Err(UsageError::MessageInProgress.into());
+            }
+        }
+        let space = self.tx.reserve(frame.len())?;
+        space.copy_from_slice(frame);
+        self.tx.commit(frame.len());
+        if let Some(kind) = kind {
+            self.outbound = (!fragment.is_last()).then_some(kind);
+        }
+        Ok(())
     }
 
     /// Queues a Ping with up to 125 bytes of payload.
