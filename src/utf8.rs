@@ -242,8 +242,10 @@ mod tests {
     fn check_all_splits(input: &[u8]) {
         let expected = core::str::from_utf8(input).map_err(|e| e.valid_up_to() as u64);
         let bad = first_bad_byte(input);
+        // Under Miri one split per offset stands in for every pair.
+        let pairs = if cfg!(miri) { 1 } else { usize::MAX };
         for a in 0..=input.len() {
-            for b in a..=input.len() {
+            for b in (a..=input.len()).take(pairs) {
                 let (got, piece) = feed_split(input, &[a, b]);
                 assert_eq!(
                     got.map(|_| ()).map_err(|e| e.valid_up_to()),
@@ -317,7 +319,7 @@ mod tests {
             b"\xe2",
             b"\xf0\x9f",
         ];
-        for _ in 0..400 {
+        for _ in 0..if cfg!(miri) { 8 } else { 400 } {
             let mut input = [0u8; 24];
             let mut len = 0;
             while len < 16 {

@@ -21,12 +21,12 @@ fn server_echoes_the_clients_close_code_and_closes_first() {
 #[test]
 fn client_waits_for_the_server_to_close_the_transport() {
     let input = server_frame(0x88, b"\x0f\xa1");
-    let (_, out) = run_pieces(Role::Client, Config::new(), 4096, &input, &[], false);
+    let out = run_all_ways_with(Role::Client, Config::new(), 4096, &input, false);
     assert_eq!(out.events, [Ev::Close(4001, String::new())]);
     assert_eq!(out.sent, [(Opcode::Close, b"\x0f\xa1".to_vec())]);
     assert_eq!(out.state, State::Closed);
     assert!(!out.should_close, "client waits for the server's TCP close");
-    let (_, out) = run_pieces(Role::Client, Config::new(), 4096, &input, &[], true);
+    let out = run_all_ways_with(Role::Client, Config::new(), 4096, &input, true);
     assert!(out.should_close);
     assert_eq!(
         out.events.len(),
@@ -88,14 +88,14 @@ fn server_initiated_close_still_delivers_messages_until_the_peers_close() {
 #[test]
 fn eof_before_close_is_an_abnormal_closure_never_sent() {
     let input = client_frame(0x81, b"hi");
-    let (_, out) = run_pieces(Role::Server, Config::new(), 4096, &input, &[], true);
+    let out = run_all_ways_with(Role::Server, Config::new(), 4096, &input, true);
     assert_eq!(out.events, [text("hi"), Ev::Close(1006, String::new())]);
     assert!(out.sent.is_empty(), "1006 never goes on the wire");
     assert_eq!(out.state, State::Closed);
     assert!(out.should_close);
     // EOF in the middle of a message too.
     let input = client_frame(0x81, b"truncated");
-    let (_, out) = run_pieces(Role::Server, Config::new(), 4096, &input[..8], &[], true);
+    let out = run_all_ways_with(Role::Server, Config::new(), 4096, &input[..8], true);
     assert_eq!(out.events, [Ev::Close(1006, String::new())]);
 }
 

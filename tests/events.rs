@@ -87,6 +87,7 @@ fn message_larger_than_storage_arrives_in_chunks_on_char_boundaries() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn binary_larger_than_storage_streams_with_bounded_memory() {
     let data: Vec<u8> = (0..100_000u32).map(|i| (i * 31 % 251) as u8).collect();
     let input = client_frame(0x82, &data);

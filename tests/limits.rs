@@ -69,6 +69,7 @@ fn too_many_fragments_is_1009() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn a_million_one_byte_fragments_stream_through_small_storage() {
     let mut conn = Connection::open(
         Role::Server,
@@ -109,6 +110,7 @@ fn a_million_one_byte_fragments_stream_through_small_storage() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn ping_flood_without_draining_output_stays_within_the_transmit_storage() {
     let mut conn = Connection::open(
         Role::Server,
@@ -191,6 +193,7 @@ fn giant_declared_length_fails_at_the_header_without_allocating() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn huge_message_streams_in_fixed_storage() {
     // 4 MiB declared and streamed through 4 KiB of storage.
     let mut conn = Connection::open(

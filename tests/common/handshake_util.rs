@@ -53,7 +53,10 @@ pub fn feed<R: PartialEq + Debug>(
     parse: impl Fn(&[u8]) -> Result<R, HandshakeError>,
 ) -> Outcome<R> {
     let whole = feed_chunks(input, limits, &mut std::iter::empty(), &parse);
-    for split in 0..=input.len() {
+    // Under Miri, which interprets every instruction, a sample of splits
+    // stands in for all of them.
+    let step = if cfg!(miri) { input.len() / 4 + 1 } else { 1 };
+    for split in (0..=input.len()).step_by(step) {
         let mut chunks = [split].into_iter();
         let got = feed_chunks(input, limits, &mut chunks, &parse);
         assert_eq!(got, whole, "split at {split}");

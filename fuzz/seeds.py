@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Writes the committed seed corpus (fuzz/corpus/<target>/seed-*) from the
+RFC 6455 vectors and handshakes in the shapes real clients send."""
+import os
+
+KEY = bytes([0x37, 0xFA, 0x21, 0x3D])
+
+
+def frame(b0, payload, masked):
+    n = len(payload)
+    m = 0x80 if masked else 0
+    if n <= 125:
+        head = bytes([b0, m | n])
+    elif n <= 0xFFFF:
+        head = bytes([b0, m | 126]) + n.to_bytes(2, "big")
+    else:
+        head = bytes([b0, m | 127]) + n.to_bytes(8, "big")
+    if masked:
+        return head + KEY + bytes(b ^ KEY[i % 4] for i, b in enumerate(payload))
+    return head + payload
+
+
+def streams(masked):
+    f = lambda b0, p: frame(b0, p, masked)
+    return {
+        "hello": f(0x81, b"Hello"),
+        "fragmented": f(0x01, b"Hel") + f(0x80, b"lo"),
+        "ping-pong": f(0x89, b"Hello") + f(0x8A, b"Hello"),
+        "len256": f(0x82, bytes(range(256))),
+        "len65536": f(0x82, bytes(65536)),
+        "interleaved": f(0x01, "κό".encode()) + f(0x89, b"p") + f(0x80, "σμε".encode()),
+        "close": f(0x81, b"bye") + f(0x88, b"\x03\xe8done"),
+        "bad-utf8": f(0x81, b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80edited"),
+        "reserved": f(0x83, b"") + f(0xC1, b"x"),
+        "bad-close": f(0x88, b"\x03"),
+        "huge-length": bytes([0x82, 0xFF]) + (2**63 - 1).to_bytes(8, "big") + KEY,
+    }
+
+
+REQUESTS = {
+    "rfc": b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n"
+    b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    b"Origin: http://example.com\r\nSec-WebSocket-Protocol: chat, superchat\r\n"
+    b"Sec-WebSocket-Version: 13\r\n\r\n",
+    "chromium": b"GET /chat?room=1 HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nConnection: Upgrade\r\n"
+    b"Pragma: no-cache\r\nUpgrade: websocket\r\nOrigin: http://127.0.0.1:8080\r\n"
+    b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n",
+    "firefox": b"GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: Mozilla/5.0\r\n"
+    b"Sec-WebSocket-Version: 13\r\nOrigin: null\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    b"Connection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\n",
+    "curl": b"GET /ws HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n"
+    b"Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    b"Connection: Upgrade\r\n\r\n",
+    "bad-version": b"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n",
+}
+
+RESPONSES = {
+    "rfc": b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n\r\n",
+    "redirect": b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n",
+    "with-frame": b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x02hi",
+}
+
+
+def write(target, name, data):
+    d = os.path.join(os.path.dirname(__file__), "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+for name, data in streams(True).items():
+    write("server_stream", name, b"\x00" + data)
+    write("chunking", name, b"\x00\x03\x00\x07\x00" + data)
+for name, data in streams(False).items():
+    write("client_stream", name, b"\x01" + data)
+    write("chunking", "client-" + name, b"\x01\x02\x00\x05\x00" + data)
+for name, data in REQUESTS.items():
+    write("handshake_request", name, data)
+for name, data in RESPONSES.items():
+    write("handshake_response", name, b"\x10\x00" + data)
+for name, text in {"ascii": b"hello", "greek": "κόσμε".encode(), "surrogate": b"\xed\xa0\x80",
+                   "too-big": b"\xf4\x90\x80\x80", "truncated": b"\xf0\x9f"}.items():
+    write("utf8", name, b"\x02\x01\x03" + text)
+for name, data in streams(False).items():
+    write("frame_roundtrip", name, data)
+    write("pair", name, data)
