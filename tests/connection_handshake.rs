@@ -306,6 +306,60 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
 }
 
 #[test]
+fn client_skips_interim_responses_before_the_101() {
+    // RFC 9110 §15.2: a client MUST parse 1xx responses before the final one.
+    let input = [
+        &b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"[..],
+        RFC_RESPONSE,
+        &server_frame(0x81, b"hi")[..],
+    ]
+    .concat();
+    let out = all_ways(client, &input, false);
+    assert_eq!(out.events, [Ev::Open(Some("chat".into())), text("hi")]);
+    assert_eq!(out.state, State::Open);
+}
+
+#[test]
+fn a_refused_client_can_read_the_response_head() {
+    // §4.1: a status other than 101 is handled "per HTTP procedures": the
+    // application reads Location or WWW-Authenticate itself.
+    let response = b"HTTP/1.1 302 Found\r\nLocation: ws://other.example/chat\r\n\r\nmore bytes";
+    for split in 0..=response.len() {
+        let mut conn = client();
+        let _request = conn.poll_transmit(&mut [0; 4096]);
+        let mut events = Vec::new();
+        for piece in [&response[..split], &response[split..]] {
+            assert_eq!(conn.receive(piece), piece.len());
+            while let Some(event) = conn.poll_event() {
+                events.push(Ev::from(event));
+            }
+        }
+        assert_eq!(
+            events,
+            [Ev::Error(Error::Handshake(
+                HandshakeError::UnexpectedStatus(302)
+            ))]
+        );
+        assert_eq!(conn.state(), State::Failed);
+        assert!(conn.should_close_transport());
+        // Input after the failure is ignored and does not overwrite the head.
+        assert_eq!(conn.receive(&[0xAA; 5000]), 5000);
+        let head = conn.response().expect("the refused response is kept");
+        assert_eq!(head.status(), 302);
+        assert_eq!(
+            head.header("location"),
+            Some(&b"ws://other.example/chat"[..])
+        );
+    }
+    // Only a refusal keeps a response: not a bad 101, not a server.
+    let mut conn = client();
+    let _ = conn.receive(b"HTTP/1.1 101 OK\r\n\r\n");
+    assert!(matches!(conn.poll_event(), Some(Err(_))));
+    assert!(conn.response().is_none());
+    assert!(server().response().is_none());
+}
+
+#[test]
 fn client_refuses_an_accepted_extension_it_cannot_run() {
     let request = ClientRequest::new("h").extensions(&["permessage-deflate"]);
     let mut pair = Pair::connecting(&request, Config::new(), test_keys());

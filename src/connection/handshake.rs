@@ -4,8 +4,10 @@ use super::{Connection, State};
 use crate::config::Config;
 use crate::error::{Error, HandshakeError, UsageError};
 use crate::event::{Event, Handshake};
+use crate::handshake::is_interim;
 use crate::handshake::{
     validate_response, Accept, ClientRequest, HeadLimits, HeadScanner, Rejection, Request,
+    ResponseHead,
 };
 use crate::keys::{KeySource, NoKeys};
 use crate::role::Role;
@@ -31,6 +33,10 @@ pub(super) enum Phase {
         scanner: HeadScanner,
         request_len: usize,
     },
+    /// Client: the server answered with a status other than 101; its head
+    /// is kept at the start of the receive storage for
+    /// [`Connection::response`].
+    ClientRefused { head_len: usize },
 }
 
 impl<B: AsMut<[u8]>> Connection<B, NoKeys> {
@@ -97,6 +103,37 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         };
         let limits = self.head_limits();
         parse_request(&self.rx.bytes()[..head_len], limits).ok()
+    }
+
+    /// On a client whose upgrade the server refused (a status other than
+    /// `101`, reported as [`HandshakeError::UnexpectedStatus`]), the
+    /// server's response head: read `Location` to follow a redirect, or
+    /// `WWW-Authenticate` to authenticate, then connect again. RFC 6455 §4.1:
+    /// such a response is handled "per HTTP procedures".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{ClientRequest, Config, Connection, Error, HandshakeError, NoKeys};
+    ///
+    /// let request = ClientRequest::new("example.com");
+    /// let mut conn = Connection::client(&request, Config::new(), vec![0; 1024], vec![0; 1024], NoKeys)?;
+    /// let _ = conn.receive(b"HTTP/1.1 302 Found\r\nLocation: ws://example.net/\r\n\r\n");
+    /// let refused = conn.poll_event();
+    /// assert!(matches!(refused, Some(Err(Error::Handshake(HandshakeError::UnexpectedStatus(302))))));
+    /// assert_eq!(conn.response().and_then(|r| r.header("Location")), Some(&b"ws://example.net/"[..]));
+    /// # Ok::<(), rfc6455::Error>(())
+    /// ```
+    #[must_use]
+    pub fn response(&mut self) -> Option<ResponseHead<'_>> {
+        let Phase::ClientRefused { head_len } = self.phase else {
+            return None;
+        };
+        let limits = self.head_limits();
+        match ResponseHead::parse(&self.rx.bytes()[..head_len], limits) {
+            Ok(Status::Complete(head)) => Some(head),
+            _ => None,
+        }
     }
 
     /// Accepts the upgrade request reported by [`Event::Upgrade`]: queues the
@@ -179,12 +216,21 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     /// Whether the handshake still has something to report.
     pub(super) fn is_handshaking(&self) -> bool {
-        !matches!(self.phase, Phase::Done)
+        !matches!(self.phase, Phase::Done | Phase::ClientRefused { .. })
+    }
+
+    /// Receive storage that input must not overwrite: the head of a refused
+    /// response, kept for [`response`](Self::response).
+    pub(super) fn kept_rx_len(&self) -> usize {
+        match self.phase {
+            Phase::ClientRefused { head_len } => head_len,
+            _ => 0,
+        }
     }
 
     pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
         match self.phase {
-            Phase::Done | Phase::ServerDecision { .. } => None,
+            Phase::Done | Phase::ServerDecision { .. } | Phase::ClientRefused { .. } => None,
             Phase::ServerRequest(_) | Phase::ClientResponse { .. } => self.read_head(),
             Phase::ServerAccepted { head_len, protocol } => {
                 self.phase = Phase::Done;
@@ -204,28 +250,58 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     /// Looks for a complete head in the received bytes.
     fn read_head(&mut self) -> Option<Result<Event<'_>, Error>> {
-        let filled = self.rx.filled;
-        let scanned = match &mut self.phase {
-            Phase::ServerRequest(scanner) | Phase::ClientResponse { scanner, .. } => {
-                scanner.scan(&self.rx.buf.as_mut()[..filled])
+        let head_len = loop {
+            let filled = self.rx.filled;
+            let scanned = match &mut self.phase {
+                Phase::ServerRequest(scanner) | Phase::ClientResponse { scanner, .. } => {
+                    scanner.scan(&self.rx.buf.as_mut()[..filled])
+                }
+                _ => return None,
+            };
+            let head_len = match scanned {
+                Err(e) => return Some(Err(self.fail_handshake(e))),
+                Ok(Status::Complete(len)) => len,
+                Ok(Status::Partial) if filled == self.rx.cap => {
+                    return Some(Err(self.fail_handshake(HandshakeError::HeadTooLarge)))
+                }
+                Ok(Status::Partial) if self.eof => {
+                    return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
+                }
+                Ok(Status::Partial) => return None,
+            };
+            if !self.skip_interim_response(head_len) {
+                break head_len;
             }
-            _ => return None,
-        };
-        let head_len = match scanned {
-            Err(e) => return Some(Err(self.fail_handshake(e))),
-            Ok(Status::Complete(len)) => len,
-            Ok(Status::Partial) if filled == self.rx.cap => {
-                return Some(Err(self.fail_handshake(HandshakeError::HeadTooLarge)))
-            }
-            Ok(Status::Partial) if self.eof => {
-                return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
-            }
-            Ok(Status::Partial) => return None,
         };
         match self.phase {
             Phase::ClientResponse { request_len, .. } => self.finish_client(head_len, request_len),
             _ => self.report_request(head_len),
         }
+    }
+
+    /// Client: drops an interim response (`100 Continue` and the like) at
+    /// the start of the storage, to wait for the final one (RFC 9110 §15.2:
+    /// "A client MUST be able to parse one or more 1xx responses received
+    /// prior to a final response"). Returns whether it did.
+    fn skip_interim_response(&mut self, head_len: usize) -> bool {
+        let Phase::ClientResponse { scanner, .. } = &mut self.phase else {
+            return false;
+        };
+        let limits = scanner.limits();
+        let head = &self.rx.buf.as_mut()[..head_len];
+        let interim = matches!(
+            ResponseHead::parse(head, limits),
+            Ok(Status::Complete(r)) if is_interim(r.status())
+        );
+        if interim {
+            scanner.reset();
+            // Move what followed the interim head to the start.
+            self.rx.read = head_len;
+            self.rx.msg_start = head_len;
+            self.rx.asm = head_len;
+            self.rx.compact();
+        }
+        interim
     }
 
     /// Server: the request head is complete; check it and report it.
@@ -252,7 +328,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             limits,
         );
         if let Err(e) = checked {
-            return Some(Err(self.fail_handshake(e)));
+            let error = self.fail_handshake(e);
+            if let HandshakeError::UnexpectedStatus(_) = e {
+                self.phase = Phase::ClientRefused { head_len };
+            }
+            return Some(Err(error));
         }
         self.phase = Phase::Done;
         self.transition(State::Open);

@@ -61,10 +61,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// ```
     pub fn spare_mut(&mut self) -> &mut [u8] {
         if self.is_discarding() {
-            // Nothing more will be read: the storage is scratch space.
-            self.rx.read = 0;
-            self.rx.filled = 0;
-            self.rx.settle();
+            // Nothing more will be read: the storage is scratch space (but
+            // for a refused response, kept for `response()`).
+            let kept = self.kept_rx_len();
+            return &mut self.rx.bytes()[kept..];
         }
         self.rx.spare()
     }

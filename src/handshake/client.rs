@@ -148,11 +148,14 @@ impl<'h> ClientRequest<'h> {
     ///
     /// # Errors
     ///
-    /// - [`UsageError::InvalidHeader`] if the host, target (must start with
-    ///   `/`, visible ASCII, no `#`), origin, a subprotocol (must be a token,
+    /// - [`UsageError::InvalidHeader`] if the host (a name, IPv4 or IPv6
+    ///   address, without a port), target (must start with `/`, visible
+    ///   ASCII, no `#`), origin (ASCII, RFC 6454), a subprotocol (must be a token,
     ///   all distinct), an extension offer (must follow §9.1) or an extra
     ///   header is malformed, or an extra header is one this method writes
-    ///   (`Host`, `Upgrade`, `Connection`, `Origin`, `Sec-WebSocket-*`).
+    ///   (`Host`, `Upgrade`, `Connection`, `Origin`, `Sec-WebSocket-*`) or
+    ///   one that would give the request a body (`Transfer-Encoding`,
+    ///   `Content-Length`).
     /// - [`BufferTooSmall`](crate::BufferTooSmall) if `out` is too short;
     ///   nothing is written.
     pub fn write(&self, nonce: [u8; 16], out: &mut [u8]) -> Result<usize, Error> {
@@ -160,7 +163,8 @@ impl<'h> ClientRequest<'h> {
         let key = ClientKey::from_nonce(nonce);
         // §4.1 item 4: the port is included "when not using the default".
         let port = self.port.filter(|&p| p != self.scheme.default_port());
-        // RFC 3986 §3.2.2: an IPv6 literal is written in brackets.
+        // RFC 3986 §3.2.2: an IPv6 literal is written in brackets (`check`
+        // made sure that a host with a colon is one).
         let bracket = self.host.contains(':') && !self.host.starts_with('[');
         let n = write_with(out, |sink| {
             // §4.1 items 1-2: "The method of the request MUST be GET, and
@@ -193,17 +197,13 @@ impl<'h> ClientRequest<'h> {
     }
 
     fn check(&self) -> Result<(), UsageError> {
-        let host = self.host.as_bytes();
-        let host_ok = !host.is_empty()
-            && host
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:[]".contains(&b));
+        let host_ok = is_uri_host(self.host);
         let target = self.target.as_bytes();
         let target_ok = target.first() == Some(&b'/')
             && target.iter().all(|&b| b.is_ascii_graphic() && b != b'#');
         let origin_ok = self
             .origin
-            .map_or(true, |o| !o.is_empty() && is_field_value(o));
+            .map_or(true, |o| !o.is_empty() && o.is_ascii() && is_field_value(o));
         // §4.1 item 10: the subprotocols are tokens and "MUST all be unique".
         let protocols_ok = self.subprotocols.iter().enumerate().all(|(i, p)| {
             is_token(p.as_bytes()) && !self.subprotocols.iter().take(i).any(|q| q == p)
@@ -231,7 +231,27 @@ const CLIENT_RESERVED: &[&str] = &[
     "Sec-WebSocket-Protocol",
     "Sec-WebSocket-Extensions",
     "Sec-WebSocket-Accept",
+    // An upgrade request has no content: frames would be read as its body.
+    "Transfer-Encoding",
+    "Content-Length",
 ];
+
+/// A host for the `Host` header (RFC 3986 §3.2.2): a registered name or IPv4
+/// address, or an IPv6 address, bracketed or not. A port goes in
+/// [`ClientRequest::port`], never in the host.
+fn is_uri_host(host: &str) -> bool {
+    let ipv6 = |s: &str| s.parse::<core::net::Ipv6Addr>().is_ok();
+    if let Some(inner) = host.strip_prefix('[') {
+        return inner.strip_suffix(']').is_some_and(ipv6);
+    }
+    if host.contains(':') {
+        return ipv6(host);
+    }
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b))
+}
 
 fn put_list(sink: &mut dyn Sink, name: &str, items: &[&str]) {
     let mut items = items.iter();
@@ -256,6 +276,8 @@ fn put_list(sink: &mut dyn Sink, name: &str, items: &[&str]) {
 pub struct Negotiated<'a> {
     response: ResponseHead<'a>,
     subprotocol: Option<&'a str>,
+    /// Bytes of interim (1xx) responses that came before the 101.
+    interim_len: usize,
 }
 
 impl<'a> Negotiated<'a> {
@@ -338,6 +360,7 @@ impl<'a> Negotiated<'a> {
         Ok(Negotiated {
             response,
             subprotocol,
+            interim_len: 0,
         })
     }
 
@@ -360,10 +383,11 @@ impl<'a> Negotiated<'a> {
         &self.response
     }
 
-    /// The length of the response head; bytes after it are frames.
+    /// The length of the response head (with any interim 1xx responses
+    /// before it); bytes after it are frames.
     #[must_use]
     pub const fn head_len(&self) -> usize {
-        self.response.head_len()
+        self.interim_len + self.response.head_len()
     }
 }
 
@@ -375,7 +399,8 @@ impl<'a> Negotiated<'a> {
 /// from its key and the offered subprotocols and extensions are read back
 /// from it, so a caller keeps no other state. Returns `Partial` if `buf`
 /// holds no complete head yet; to wait for one arriving in pieces, run a
-/// [`HeadScanner`](super::HeadScanner) first.
+/// [`HeadScanner`](super::HeadScanner) first. Interim responses (`1xx`
+/// other than `101`, such as `100 Continue`) are skipped, as HTTP requires.
 ///
 /// # Errors
 ///
@@ -413,11 +438,25 @@ pub fn validate_response<'r>(
     our_request_head: &[u8],
     limits: HeadLimits,
 ) -> Result<Status<Negotiated<'r>>, HandshakeError> {
-    match ResponseHead::parse(buf, limits)? {
-        Status::Complete(response) => Ok(Status::Complete(Negotiated::from_response(
-            response,
-            our_request_head,
-        )?)),
-        Status::Partial => Ok(Status::Partial),
+    let mut interim_len = 0;
+    loop {
+        let rest = buf.get(interim_len..).unwrap_or_default();
+        match ResponseHead::parse(rest, limits)? {
+            Status::Partial => return Ok(Status::Partial),
+            // RFC 9110 §15.2: "A client MUST be able to parse one or more 1xx
+            // responses received prior to a final response".
+            Status::Complete(head) if is_interim(head.status()) => interim_len += head.head_len(),
+            Status::Complete(head) => {
+                let mut negotiated = Negotiated::from_response(head, our_request_head)?;
+                negotiated.interim_len = interim_len;
+                return Ok(Status::Complete(negotiated));
+            }
+        }
     }
+}
+
+/// An interim response (1xx other than 101), to be skipped while waiting for
+/// the final one.
+pub(crate) const fn is_interim(status: u16) -> bool {
+    status >= 100 && status < 200 && status != 101
 }

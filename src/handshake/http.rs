@@ -146,6 +146,12 @@ impl HeadScanner {
         }
     }
 
+    /// The limits this scanner enforces.
+    #[must_use]
+    pub const fn limits(&self) -> HeadLimits {
+        self.limits
+    }
+
     /// Forgets what was scanned, to scan a new head from its start.
     pub fn reset(&mut self) {
         *self = Self::with_limits(self.limits);

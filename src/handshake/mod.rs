@@ -51,6 +51,8 @@ mod http;
 mod response;
 mod server;
 
+pub(crate) use client::is_interim;
+
 pub use crate::Status;
 pub use client::{validate_response, ClientRequest, Negotiated, Scheme};
 pub use headers::{ExtensionOffer, ExtensionOffers, ExtensionParam, ExtensionParams, List, Values};
@@ -118,6 +120,10 @@ pub enum HandshakeError {
     MissingHost,
     /// More than one `Host`, or an empty or malformed one (RFC 9112 §3.2).
     InvalidHost,
+    /// The request declares content (`Transfer-Encoding`, or a
+    /// `Content-Length` other than `0`). An upgrade request has none, and
+    /// body bytes would otherwise be read as frames (RFC 9112 §6).
+    RequestBody,
     /// No `Upgrade` header with the `websocket` token (§4.2.1 item 3, §4.1).
     MissingUpgrade,
     /// No `Connection` header with the `Upgrade` token (§4.2.1 item 4, §4.1).
@@ -194,6 +200,7 @@ impl HandshakeError {
             HandshakeError::InvalidRequestTarget => "malformed request target",
             HandshakeError::MissingHost => "missing Host",
             HandshakeError::InvalidHost => "malformed or repeated Host",
+            HandshakeError::RequestBody => "an upgrade request has no body",
             HandshakeError::MissingUpgrade => "Upgrade must be websocket",
             HandshakeError::MissingConnectionUpgrade => "Connection must include Upgrade",
             HandshakeError::UnsupportedWebSocketVersion => "Sec-WebSocket-Version must be 13",

@@ -99,9 +99,6 @@ const REJECTION_RESERVED: &[&str] = &["Content-Length", "Connection", "Transfer-
 
 const TEXT_PLAIN: (&str, &str) = ("Content-Type", "text/plain; charset=utf-8");
 const ERROR_HEADERS: &[(&str, &str)] = &[TEXT_PLAIN];
-// RFC 6455 §4.4: the server answers a version it does not speak with a
-// `Sec-WebSocket-Version` header listing the versions it does.
-const VERSION_HEADERS: &[(&str, &str)] = &[("Sec-WebSocket-Version", "13"), TEXT_PLAIN];
 
 /// A refusal: any status, reason phrase, headers and body.
 ///
@@ -156,7 +153,8 @@ impl<'h> Rejection<'h> {
 
     /// Sets extra headers, written in order. `Content-Length`, `Connection`
     /// and `Transfer-Encoding` are written by [`write`](Self::write) and may
-    /// not be given.
+    /// not be given. A `426` gets `Sec-WebSocket-Version: 13` unless these
+    /// headers carry a `Sec-WebSocket-Version` of their own.
     #[must_use]
     pub const fn headers(mut self, headers: &'h [(&'h str, &'h str)]) -> Self {
         self.headers = headers;
@@ -181,8 +179,9 @@ impl<'h> Rejection<'h> {
     /// # Errors
     ///
     /// - [`UsageError::InvalidHeader`] if the status is not 200–599, the
-    ///   reason has a control character or non-ASCII byte, or a header is
-    ///   malformed or reserved (see [`headers`](Self::headers)).
+    ///   reason has a control character or non-ASCII byte, a header is
+    ///   malformed or reserved (see [`headers`](Self::headers)), or a `204`
+    ///   has a body.
     /// - [`BufferTooSmall`] if `out` is too short; nothing is written.
     pub fn write(&self, out: &mut [u8]) -> Result<usize, Error> {
         // A 1xx is not a final answer, so it cannot refuse anything.
@@ -190,22 +189,40 @@ impl<'h> Rejection<'h> {
             .reason
             .bytes()
             .all(|b| b == b'\t' || b == b' ' || b.is_ascii_graphic());
-        if !(200..=599).contains(&self.status) || !reason_ok {
+        // RFC 9110 §8.6: no Content-Length (and so no body) in a 204.
+        let no_content = self.status == 204;
+        if !(200..=599).contains(&self.status)
+            || !reason_ok
+            || (no_content && !self.body.is_empty())
+        {
             return Err(UsageError::InvalidHeader.into());
         }
         check_headers(self.headers, REJECTION_RESERVED)?;
+        // RFC 6455 §4.4: a version the server does not speak is answered
+        // with a `Sec-WebSocket-Version` header listing those it does.
+        let advertise_version = self.status == 426
+            && !self
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("Sec-WebSocket-Version"));
         let n = write_with(out, |sink| {
             sink.put(b"HTTP/1.1 ");
             sink.put_decimal(usize::from(self.status));
             sink.put(b" ");
             sink.put(self.reason.as_bytes());
             sink.put(b"\r\n");
+            if advertise_version {
+                sink.put(b"Sec-WebSocket-Version: 13\r\n");
+            }
             for (name, value) in self.headers {
                 sink.put_header(name, value.as_bytes());
             }
-            sink.put(b"Content-Length: ");
-            sink.put_decimal(self.body.len());
-            sink.put(b"\r\nConnection: close\r\n\r\n");
+            if !no_content {
+                sink.put(b"Content-Length: ");
+                sink.put_decimal(self.body.len());
+                sink.put(b"\r\n");
+            }
+            sink.put(b"Connection: close\r\n\r\n");
             sink.put(self.body);
         })?;
         Ok(n)
@@ -214,12 +231,8 @@ impl<'h> Rejection<'h> {
 
 impl From<HandshakeError> for Rejection<'static> {
     fn from(err: HandshakeError) -> Self {
-        let headers = match err {
-            HandshakeError::UnsupportedWebSocketVersion => VERSION_HEADERS,
-            _ => ERROR_HEADERS,
-        };
         Rejection::new(err.status())
-            .headers(headers)
+            .headers(ERROR_HEADERS)
             .body(err.reason().as_bytes())
     }
 }
@@ -228,6 +241,7 @@ impl From<HandshakeError> for Rejection<'static> {
 const fn standard_reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        204 => "No Content",
         301 => "Moved Permanently",
         302 => "Found",
         303 => "See Other",

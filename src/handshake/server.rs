@@ -69,7 +69,7 @@ impl<'a> Request<'a> {
     /// # Errors
     ///
     /// The first broken rule, in the order: HTTP syntax and limits, method,
-    /// HTTP version, target, `Host`, `Upgrade`, `Connection`,
+    /// HTTP version, target, `Host`, a declared body, `Upgrade`, `Connection`,
     /// `Sec-WebSocket-Version` (426), `Sec-WebSocket-Key`, `Origin`,
     /// `Sec-WebSocket-Protocol`, `Sec-WebSocket-Extensions`. Answer it with
     /// [`Rejection::from`](super::Rejection).
@@ -94,8 +94,7 @@ impl<'a> Request<'a> {
         if head.minor_version() < 1 {
             return Err(HandshakeError::UnsupportedHttpVersion);
         }
-        let (path, query) =
-            split_target(head.target()).ok_or(HandshakeError::InvalidRequestTarget)?;
+        let target = split_target(head.target()).ok_or(HandshakeError::InvalidRequestTarget)?;
 
         // §4.2.1 item 2: "A |Host| header field containing the server's
         // authority." RFC 9112 §3.2: more than one Host, or an invalid one,
@@ -104,6 +103,18 @@ impl<'a> Request<'a> {
         let host = hosts.next().ok_or(HandshakeError::MissingHost)?;
         if hosts.next().is_some() || !is_host(host) {
             return Err(HandshakeError::InvalidHost);
+        }
+        // RFC 9112 §3.2.2: with an absolute-form target the server "MUST
+        // ignore the received Host header field ... and instead use the host
+        // information of the request-target".
+        let host = target.authority.map_or(host, str::as_bytes);
+
+        // An upgrade request has no content (RFC 9112 §6.3): body bytes
+        // would be read as frames, and a request with both framings is a
+        // smuggling attempt the server "MUST" refuse (RFC 9112 §6.1).
+        let chunked = head.values("Transfer-Encoding").next().is_some();
+        if chunked || head.values("Content-Length").any(|v| v != b"0") {
+            return Err(HandshakeError::RequestBody);
         }
 
         // §4.2.1 item 3: "An |Upgrade| header field containing the value
@@ -150,8 +161,8 @@ impl<'a> Request<'a> {
         }
         Ok(Request {
             head,
-            path,
-            query,
+            path: target.path,
+            query: target.query,
             host: ascii_str(host),
             origin: origin.map(ascii_str),
             key: ascii_str(key),
@@ -178,7 +189,9 @@ impl<'a> Request<'a> {
         self.query
     }
 
-    /// The `Host` header: the authority the client asked for.
+    /// The authority the client asked for: the `Host` header, or the
+    /// authority of an absolute-form target (`GET ws://host/ HTTP/1.1`),
+    /// which takes precedence (RFC 9112 §3.2.2).
     #[must_use]
     pub const fn host(&self) -> &'a str {
         self.host
@@ -379,12 +392,12 @@ impl<'a> Iterator for Subprotocols<'a> {
 /// RFC 6455 §4.1/§4.2.1: the Request-URI is the resource name (path and
 /// query) or an absolute HTTP/HTTPS URI holding it; §3: "Fragment
 /// identifiers are meaningless ... and MUST NOT be used".
-fn split_target(target: &str) -> Option<(&str, Option<&str>)> {
+fn split_target(target: &str) -> Option<Target<'_>> {
     if target.contains('#') {
         return None;
     }
-    let resource = if target.starts_with('/') {
-        target
+    let (authority, resource) = if target.starts_with('/') {
+        (None, target)
     } else {
         let (scheme, rest) = target.split_once("://")?;
         let known = ["http", "https", "ws", "wss"];
@@ -392,16 +405,32 @@ fn split_target(target: &str) -> Option<(&str, Option<&str>)> {
             return None;
         }
         let start = rest.find(['/', '?']).unwrap_or(rest.len());
-        if start == 0 {
+        let authority = rest.get(..start)?;
+        // RFC 9110 §4.2.4: userinfo in an http(s) URI is an error.
+        if authority.contains('@') || !is_host(authority.as_bytes()) {
             return None;
         }
-        rest.get(start..)?
+        (Some(authority), rest.get(start..)?)
     };
     let (path, query) = match resource.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (resource, None),
     };
-    Some((if path.is_empty() { "/" } else { path }, query))
+    let path = if path.is_empty() { "/" } else { path };
+    Some(Target {
+        authority,
+        path,
+        query,
+    })
+}
+
+/// A request target split into its parts (RFC 9112 §3.2).
+#[derive(Debug, PartialEq, Eq)]
+struct Target<'a> {
+    /// The authority of an absolute-form target.
+    authority: Option<&'a str>,
+    path: &'a str,
+    query: Option<&'a str>,
 }
 
 /// A plausible `Host` value: uri-host [ ":" port ] (RFC 3986 characters).
@@ -418,17 +447,28 @@ mod tests {
 
     #[test]
     fn targets() {
-        assert_eq!(split_target("/"), Some(("/", None)));
-        assert_eq!(split_target("/chat?a=1&b"), Some(("/chat", Some("a=1&b"))));
-        assert_eq!(split_target("/?"), Some(("/", Some(""))));
-        assert_eq!(split_target("ws://h:1/p?q"), Some(("/p", Some("q"))));
-        assert_eq!(split_target("HTTPS://h"), Some(("/", None)));
-        assert_eq!(split_target("http://h?q"), Some(("/", Some("q"))));
+        let t = |authority, path, query| {
+            Some(Target {
+                authority,
+                path,
+                query,
+            })
+        };
+        assert_eq!(split_target("/"), t(None, "/", None));
+        assert_eq!(split_target("/chat?a=1&b"), t(None, "/chat", Some("a=1&b")));
+        assert_eq!(split_target("/?"), t(None, "/", Some("")));
+        assert_eq!(
+            split_target("ws://h:1/p?q"),
+            t(Some("h:1"), "/p", Some("q"))
+        );
+        assert_eq!(split_target("HTTPS://h"), t(Some("h"), "/", None));
+        assert_eq!(split_target("http://h?q"), t(Some("h"), "/", Some("q")));
         assert_eq!(split_target("/a#f"), None);
         assert_eq!(split_target("*"), None);
         assert_eq!(split_target("h:80"), None);
         assert_eq!(split_target("ftp://h/"), None);
         assert_eq!(split_target("http:///p"), None);
+        assert_eq!(split_target("http://user@h/p"), None);
     }
 
     #[test]
