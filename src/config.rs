@@ -19,8 +19,11 @@ pub enum MessageMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AutoPong {
     /// Queue a Pong with the Ping's payload (RFC 6455 §5.5.2), at once while
-    /// the transmit storage has room. When it is full, only the latest Pong is
-    /// kept (§5.5.3), so a flood of Pings cannot grow memory.
+    /// queued Pongs leave half the transmit storage free. Beyond that only
+    /// the latest Pong is kept (§5.5.3) until output is taken, so a flood of
+    /// Pings neither grows memory nor crowds out the application's frames.
+    /// Pings are answered until the peer's Close arrives, also after this
+    /// side sent its own Close.
     Enabled,
     /// Only surface the Ping; the application answers with
     /// [`Connection::pong`](crate::Connection::pong) itself.

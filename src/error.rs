@@ -102,8 +102,6 @@ pub enum ProtocolError {
     InvalidCloseCode(u16),
     /// A Close frame's reason was not valid UTF-8 (§5.5.1).
     InvalidCloseReason,
-    /// The peer closed the transport before the close handshake ended (§7.1.5).
-    AbnormalClosure,
 }
 
 impl ProtocolError {
@@ -117,7 +115,6 @@ impl ProtocolError {
             ProtocolError::FrameTooLarge
             | ProtocolError::MessageTooLarge
             | ProtocolError::TooManyFragments => CloseCode::MESSAGE_TOO_BIG,
-            ProtocolError::AbnormalClosure => CloseCode::ABNORMAL,
             ProtocolError::ReservedBits
             | ProtocolError::ReservedOpcode(_)
             | ProtocolError::ControlFrameTooLong
@@ -154,7 +151,6 @@ impl ProtocolError {
             ProtocolError::InvalidClosePayload => "close payload of 1 byte",
             ProtocolError::InvalidCloseCode(_) => "invalid close code",
             ProtocolError::InvalidCloseReason => "invalid UTF-8 in close reason",
-            ProtocolError::AbnormalClosure => "connection closed without a close frame",
         }
     }
 }
@@ -209,6 +205,12 @@ pub enum UsageError {
     FragmentedControlFrame,
     /// A close reason would exceed 123 bytes (§5.5: 125 minus the 2-byte code).
     CloseReasonTooLong,
+    /// A raw Close payload is one byte long, or its reason is not UTF-8
+    /// (§5.5.1: a body starts with a 2-byte code and the rest is UTF-8).
+    InvalidClosePayload,
+    /// A payload length over 2^63 − 1 bytes cannot be encoded (§5.2: the
+    /// most significant bit of a 64-bit length MUST be 0).
+    PayloadTooLong,
     /// The close code may not be sent (1005, 1006, 1015, or outside 1000–4999).
     InvalidCloseCode(u16),
     /// A continuation was sent with no fragmented message started.
@@ -249,6 +251,12 @@ impl fmt::Display for UsageError {
             }
             UsageError::InvalidCloseCode(code) => {
                 write!(f, "close code {code} may not be sent (RFC 6455 §7.4)")
+            }
+            UsageError::InvalidClosePayload => f.write_str(
+                "a close payload is empty or a 2-byte code and a UTF-8 reason (RFC 6455 §5.5.1)",
+            ),
+            UsageError::PayloadTooLong => {
+                f.write_str("payload length over 2^63 - 1 bytes (RFC 6455 §5.2)")
             }
             UsageError::NoMessageInProgress => {
                 f.write_str("continuation sent with no fragmented message in progress")

@@ -169,6 +169,49 @@ fn failure_after_our_close_sends_no_second_close() {
 }
 
 #[test]
+fn pings_are_answered_after_our_close_until_the_peers_close() {
+    // §5.5.2: a Pong answers every Ping "unless it already received a Close
+    // frame"; §5.5.1 forbids only data frames after sending a Close.
+    let mut pair = Pair::open(Config::new(), test_keys());
+    pair.server.close(CloseCode::NORMAL, "").unwrap();
+    let mut sent = Vec::new();
+    let mut events = Vec::new();
+    drain(&mut pair.server, &mut events, &mut sent);
+    deliver(&mut pair.server, &client_frame(0x89, b"hi"), &mut events);
+    drain(&mut pair.server, &mut events, &mut sent);
+    assert_eq!(events, [Ev::Ping(b"hi".to_vec())]);
+    assert_eq!(pair.server.state(), State::CloseSent);
+    // The application may still send control frames, but no data.
+    pair.server.pong(b"beat").unwrap();
+    pair.server.ping(b"p").unwrap();
+    assert_eq!(
+        pair.server.send_text("late"),
+        Err(Error::Usage(UsageError::Closed))
+    );
+    drain(&mut pair.server, &mut events, &mut sent);
+    assert_eq!(
+        decode_sent(Role::Server, sent),
+        [
+            (Opcode::Close, b"\x03\xe8".to_vec()),
+            (Opcode::Pong, b"hi".to_vec()),
+            (Opcode::Pong, b"beat".to_vec()),
+            (Opcode::Ping, b"p".to_vec()),
+        ]
+    );
+    // Once the peer's Close arrives, nothing more goes out.
+    deliver(
+        &mut pair.server,
+        &client_frame(0x88, b"\x03\xe8"),
+        &mut events,
+    );
+    assert_eq!(pair.server.state(), State::Closed);
+    assert_eq!(
+        pair.server.pong(b"x"),
+        Err(Error::Usage(UsageError::Closed))
+    );
+}
+
+#[test]
 fn outbound_close_codes_are_checked() {
     let mut pair = Pair::open(Config::new(), test_keys());
     for bad in [1004u16, 1005, 1006, 1015, 999, 2000, 5000] {

@@ -325,3 +325,23 @@ fn send_header_hands_out_headers_for_zero_copy_writes() {
     let out = run_all_ways_with(Role::Server, Config::new(), 512, &wire, false);
     assert_eq!(out.events, [text("Hello")]);
 }
+
+#[test]
+fn poll_transmit_into_an_empty_buffer_says_output_is_still_queued() {
+    let mut conn = Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 512],
+        vec![0u8; 512],
+        NoKeys,
+    )
+    .unwrap();
+    assert_eq!(conn.poll_transmit(&mut []), None);
+    conn.send_text("hi").unwrap();
+    assert_eq!(conn.poll_transmit(&mut []), Some(0));
+    let mut out = [0u8; 3];
+    assert_eq!(conn.poll_transmit(&mut out), Some(3));
+    assert_eq!(conn.poll_transmit(&mut out), Some(1));
+    assert_eq!(&out[..1], b"i");
+    assert_eq!(conn.poll_transmit(&mut out), None);
+}

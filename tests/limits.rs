@@ -132,22 +132,31 @@ fn ping_flood_without_draining_output_stays_within_the_transmit_storage() {
         }
         assert!(conn.peek_transmit().len() <= 1024);
     }
-    // Pongs were queued while there was room (6 bytes each), then only the
-    // latest was kept (§5.5.3).
+    // Pongs were queued while they left half the storage free (6 bytes
+    // each), then only the latest was kept (§5.5.3): the application still
+    // has room for its own frames.
+    let text = "x".repeat(400);
+    conn.send_text(&text)
+        .expect("the flood left room for the application");
     let mut sent = Vec::new();
     let mut out = vec![0u8; 1024];
     while let Some(n) = conn.poll_transmit(&mut out) {
         sent.extend_from_slice(&out[..n]);
     }
     let pongs = decode_sent(Role::Server, sent);
-    assert_eq!(pongs.len(), 1024 / 6 + 1);
-    for (i, (op, payload)) in pongs[..pongs.len() - 1].iter().enumerate() {
+    assert_eq!(pongs.len(), 512 / 6 + 2);
+    for (i, (op, payload)) in pongs[..pongs.len() - 2].iter().enumerate() {
         assert_eq!(
             (*op, payload.as_slice()),
             (Opcode::Pong, &(i as u32).to_be_bytes()[..])
         );
     }
-    assert_eq!(pongs.last().unwrap().1, 99_999u32.to_be_bytes());
+    // The application's text went ahead of the one Pong kept back.
+    assert_eq!(pongs[pongs.len() - 2], (Opcode::Text, text.into_bytes()));
+    assert_eq!(
+        pongs.last().unwrap(),
+        &(Opcode::Pong, 99_999u32.to_be_bytes().to_vec())
+    );
 }
 
 #[test]

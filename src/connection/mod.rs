@@ -36,7 +36,7 @@ pub const MIN_STORAGE_LEN: usize = 256;
 ///      │                      │                          │
 ///      │                      │ peer's Close             │ peer's Close
 ///      │                      ▼                          ▼
-///      │                 CloseReceived ── echo sent ──► Closed
+///      │                 CloseReceived ─ echo queued ─► Closed
 ///      │                                                 ▲
 ///      │            transport ended (1006) ──────────────┘
 ///      │

@@ -318,10 +318,14 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         match self.inbound.frame {
             Opcode::Ping => {
                 // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send
-                // a Pong frame in response" with the same payload. It is queued
-                // at once while the transmit storage has room; beyond that only
-                // the latest is kept (§5.5.3), so a flood cannot grow memory.
-                if self.config.auto_pong == AutoPong::Enabled && self.state == State::Open {
+                // a Pong frame in response, unless it already received a Close
+                // frame", with the same payload. It is queued at once while
+                // Pongs leave half the transmit storage to the application;
+                // beyond that only the latest is kept (§5.5.3) until output
+                // is taken, so a flood neither grows memory nor crowds out
+                // the application's frames.
+                let answering = matches!(self.state, State::Open | State::CloseSent);
+                if self.config.auto_pong == AutoPong::Enabled && answering {
                     self.pending_pong = Some(self.control);
                     self.flush_pending();
                 }

@@ -70,7 +70,9 @@ impl<B: AsMut<[u8]>> Rx<B> {
         let pending = self.unprocessed();
         let (msg_start, read) = (self.msg_start, self.read);
         let buf = self.buf.as_mut();
-        buf.copy_within(msg_start..msg_start + kept, 0);
+        if msg_start > 0 {
+            buf.copy_within(msg_start..msg_start + kept, 0);
+        }
         buf.copy_within(read..read + pending, kept);
         self.msg_start = 0;
         self.asm = kept;

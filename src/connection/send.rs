@@ -192,7 +192,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// # Errors
     ///
     /// [`UsageError::ControlPayloadTooLong`], [`UsageError::NotOpen`],
-    /// [`UsageError::Closed`], or [`BufferTooSmall`](crate::BufferTooSmall).
+    /// [`UsageError::Closed`] once the connection is closed or failed, or
+    /// [`BufferTooSmall`](crate::BufferTooSmall). After this side's Close
+    /// ([`State::CloseSent`]) control frames may still be sent: §5.5.1
+    /// forbids only data frames.
     pub fn ping(&mut self, payload: &[u8]) -> Result<(), Error> {
         self.send_control(Opcode::Ping, payload)
     }
@@ -233,17 +236,18 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// Copies queued output into `out` and returns the number of bytes, or
-    /// `None` when nothing is queued.
+    /// `None` when nothing is queued (`Some(0)` if `out` is empty but output
+    /// is queued).
     ///
     /// Call until `None` after every input and command, and write what it
     /// returns to the transport in order.
     #[must_use = "queued bytes must be written to the transport"]
     pub fn poll_transmit(&mut self, out: &mut [u8]) -> Option<usize> {
         let pending = self.peek_transmit();
-        let n = pending.len().min(out.len());
-        if n == 0 {
+        if pending.is_empty() {
             return None;
         }
+        let n = pending.len().min(out.len());
         out[..n].copy_from_slice(&pending[..n]);
         self.advance_transmit(n);
         Some(n)
@@ -327,7 +331,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         if payload.len() > MAX_CONTROL_PAYLOAD {
             return Err(UsageError::ControlPayloadTooLong.into());
         }
-        self.check_open()?;
+        // §5.5.1 forbids only data frames after our Close; §5.5.2 still asks
+        // for a Pong to every Ping until the peer's Close arrives.
+        if self.state != State::CloseSent {
+            self.check_open()?;
+        }
         self.queue_frame(opcode, payload, Fragment::Last)
     }
 
@@ -345,12 +353,16 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// Moves a pending Pong, then a pending Close, into the transmit queue
-    /// when there is room.
+    /// when there is room. Pongs fill at most half the storage (or an empty
+    /// one), leaving the rest to the application.
     pub(super) fn flush_pending(&mut self) {
         if let Some(pong) = self.pending_pong {
-            if self
-                .queue_frame(Opcode::Pong, pong.as_slice(), Fragment::Last)
-                .is_ok()
+            let len = self.encoder.frame_len(pong.as_slice().len());
+            let room = self.tx.is_empty() || self.tx.len() + len <= self.tx.cap() / 2;
+            if room
+                && self
+                    .queue_frame(Opcode::Pong, pong.as_slice(), Fragment::Last)
+                    .is_ok()
             {
                 self.pending_pong = None;
             }

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 
 use super::{Fragment, Header, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
-use crate::close::{encode_close_payload, CloseCode};
+use crate::close::{check_close, encode_close_payload, CloseCode};
 use crate::error::{BufferTooSmall, Error, UsageError};
 use crate::keys::{KeySource, NoKeys};
 use crate::mask::{apply_mask, copy_masked};
@@ -166,6 +166,9 @@ impl<K: KeySource> Encoder<K> {
     /// - [`UsageError::ControlPayloadTooLong`] or
     ///   [`UsageError::FragmentedControlFrame`] for a control frame that
     ///   breaks RFC 6455 §5.5.
+    /// - For a Close frame, [`UsageError::InvalidClosePayload`] (one byte, or
+    ///   a reason that is not UTF-8) or [`UsageError::InvalidCloseCode`]
+    ///   (1005, 1006, 1015 or outside 1000–4999; §7.4.1).
     /// - [`BufferTooSmall`] if `out` cannot hold the frame; nothing is written.
     pub fn frame(
         &mut self,
@@ -174,7 +177,7 @@ impl<K: KeySource> Encoder<K> {
         fragment: Fragment,
         out: &mut [u8],
     ) -> Result<usize, Error> {
-        check_control(opcode, payload.len(), fragment)?;
+        check_frame(opcode, payload, fragment)?;
         Ok(self.write(opcode, payload, fragment, out)?)
     }
 
@@ -249,13 +252,18 @@ impl<K: KeySource> Encoder<K> {
     ///
     /// # Errors
     ///
-    /// [`UsageError`] for a control frame that breaks RFC 6455 §5.5.
+    /// [`UsageError`] for a control frame that breaks RFC 6455 §5.5, or
+    /// [`UsageError::PayloadTooLong`] for a length over 2^63 − 1 (§5.2).
     pub fn header(
         &mut self,
         opcode: Opcode,
         payload_len: u64,
         fragment: Fragment,
     ) -> Result<HeaderBytes, UsageError> {
+        // §5.2: "the most significant bit MUST be 0".
+        if payload_len > MAX_PAYLOAD_LEN {
+            return Err(UsageError::PayloadTooLong);
+        }
         let len = usize::try_from(payload_len).unwrap_or(usize::MAX);
         check_control(opcode, len, fragment)?;
         let mask = self.next_mask();
@@ -290,7 +298,7 @@ impl<K: KeySource> Encoder<K> {
     ///
     /// # Errors
     ///
-    /// [`UsageError`] for a control frame that breaks RFC 6455 §5.5.
+    /// [`UsageError`] as for [`frame`](Self::frame).
     #[cfg(feature = "alloc")]
     pub fn frame_to_vec(
         &mut self,
@@ -299,7 +307,7 @@ impl<K: KeySource> Encoder<K> {
         fragment: Fragment,
         out: &mut Vec<u8>,
     ) -> Result<usize, UsageError> {
-        check_control(opcode, payload.len(), fragment)?;
+        check_frame(opcode, payload, fragment)?;
         let len = self.frame_len(payload.len());
         let start = out.len();
         out.resize(start + len, 0);
@@ -344,6 +352,31 @@ impl<K: KeySource> Encoder<K> {
 
 /// RFC 6455 §5.5: control frames carry at most 125 bytes and are never
 /// fragmented.
+/// The largest payload length a frame can carry (§5.2: 63 bits).
+const MAX_PAYLOAD_LEN: u64 = u64::MAX >> 1;
+
+/// A frame this side may send (§5.5, and §5.5.1 and §7.4.1 for Close).
+fn check_frame(opcode: Opcode, payload: &[u8], fragment: Fragment) -> Result<(), UsageError> {
+    check_control(opcode, payload.len(), fragment)?;
+    if opcode == Opcode::Close {
+        check_close_payload(payload)?;
+    }
+    Ok(())
+}
+
+/// A Close payload this side may send: empty, or a sendable code and a UTF-8
+/// reason.
+fn check_close_payload(payload: &[u8]) -> Result<(), UsageError> {
+    let Some((code, reason)) = payload.split_first_chunk::<2>() else {
+        return match payload.len() {
+            0 => Ok(()),
+            _ => Err(UsageError::InvalidClosePayload),
+        };
+    };
+    let reason = core::str::from_utf8(reason).map_err(|_| UsageError::InvalidClosePayload)?;
+    check_close(CloseCode::new(u16::from_be_bytes(*code)), reason)
+}
+
 fn check_control(opcode: Opcode, len: usize, fragment: Fragment) -> Result<(), UsageError> {
     if opcode.is_control() {
         if len > MAX_CONTROL_PAYLOAD {

@@ -515,6 +515,57 @@ fn encoder_refuses_bad_control_frames_and_small_buffers() {
     assert_eq!(&out[..n], b"\x88\x05\x03\xe8bye");
     let n = enc.close_empty(&mut out).unwrap();
     assert_eq!(&out[..n], b"\x88\x00");
+    // A raw Close payload is checked like one built from a code (§5.5.1,
+    // §7.4.1): not one byte, a sendable code, a UTF-8 reason.
+    let bad_payload = Err(Error::Usage(UsageError::InvalidClosePayload));
+    assert_eq!(
+        enc.frame(Opcode::Close, b"\x03", Fragment::Last, &mut out),
+        bad_payload
+    );
+    assert_eq!(
+        enc.frame(Opcode::Close, b"\x03\xe8\xff", Fragment::Last, &mut out),
+        bad_payload
+    );
+    assert_eq!(
+        enc.frame(Opcode::Close, b"\x03\xed", Fragment::Last, &mut out),
+        Err(Error::Usage(UsageError::InvalidCloseCode(1005)))
+    );
+    let n = enc
+        .frame(Opcode::Close, b"\x0f\xa0ok", Fragment::Last, &mut out)
+        .unwrap();
+    assert_eq!(&out[..n], b"\x88\x04\x0f\xa0ok");
+    #[cfg(feature = "alloc")]
+    assert_eq!(
+        enc.frame_to_vec(
+            Opcode::Close,
+            b"\x03",
+            Fragment::Last,
+            &mut std::vec::Vec::new()
+        ),
+        Err(UsageError::InvalidClosePayload)
+    );
+}
+
+#[test]
+fn encoder_refuses_lengths_the_decoder_would_reject() {
+    // §5.2: the most significant bit of a 64-bit length MUST be 0.
+    let mut enc = Encoder::server();
+    assert_eq!(
+        enc.header(Opcode::Binary, u64::MAX, Fragment::Last),
+        Err(UsageError::PayloadTooLong)
+    );
+    assert_eq!(
+        enc.header(Opcode::Binary, 1 << 63, Fragment::Last),
+        Err(UsageError::PayloadTooLong)
+    );
+    let largest = enc
+        .header(Opcode::Binary, u64::MAX >> 1, Fragment::Last)
+        .unwrap();
+    let expected = Header::new(Opcode::Binary, Fragment::Last, None, u64::MAX >> 1);
+    assert_eq!(
+        Header::parse(largest.as_bytes()),
+        Ok(Status::Complete((expected, 10)))
+    );
 }
 
 #[test]
