@@ -1,12 +1,15 @@
 //! Invariant: any frames (both roles, every opcode, every fragment shape)
 //! encoded by `Encoder` and decoded by `FrameDecoder`, whole or split at a
 //! fuzzer-chosen point, come back exactly: same opcode, FIN and payload. The
-//! encoder refuses exactly the control frames RFC 6455 §5.5 forbids.
+//! encoder refuses exactly the control frames RFC 6455 §5.5 forbids and the
+//! Close payloads §5.5.1 and §7.4.1 forbid.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use rfc6455::{Decoded, Encoder, Error, Fragment, FrameDecoder, Opcode, Role, UsageError};
+use rfc6455::{
+    CloseCode, Decoded, Encoder, Error, Fragment, FrameDecoder, Opcode, Role, UsageError,
+};
 use rfc6455_fuzz::keys;
 
 #[derive(Arbitrary, Debug)]
@@ -25,6 +28,19 @@ const OPCODES: [Opcode; 6] = [
     Opcode::Pong,
 ];
 
+/// A Close payload that may be sent: empty, or a sendable code and a UTF-8
+/// reason.
+fn sendable_close(payload: &[u8]) -> bool {
+    match payload {
+        [] => true,
+        [hi, lo, reason @ ..] => {
+            CloseCode::new(u16::from_be_bytes([*hi, *lo])).is_sendable()
+                && std::str::from_utf8(reason).is_ok()
+        }
+        [_] => false,
+    }
+}
+
 fuzz_target!(|data: (bool, u8, u16, Vec<Frame>)| {
     let (client, seed, split, frames) = data;
     let mut wire = Vec::new();
@@ -39,19 +55,24 @@ fuzz_target!(|data: (bool, u8, u16, Vec<Frame>)| {
         } else {
             server_enc.frame_to_vec(opcode, &frame.payload, fragment, &mut wire)
         };
-        let forbidden = opcode.is_control() && (frame.payload.len() > 125 || !frame.fin);
+        let bad_control = opcode.is_control() && (frame.payload.len() > 125 || !frame.fin);
+        let bad_close = opcode == Opcode::Close && !bad_control && !sendable_close(&frame.payload);
         match result {
             Ok(_) => {
-                assert!(!forbidden);
+                assert!(!bad_control && !bad_close);
                 expected.push((opcode, frame.fin, frame.payload.clone()));
             }
+            Err(e) if bad_control => assert!(matches!(
+                Error::Usage(e),
+                Error::Usage(
+                    UsageError::ControlPayloadTooLong | UsageError::FragmentedControlFrame
+                )
+            )),
             Err(e) => {
-                assert!(forbidden, "{e}");
+                assert!(bad_close, "{e}");
                 assert!(matches!(
-                    Error::Usage(e),
-                    Error::Usage(
-                        UsageError::ControlPayloadTooLong | UsageError::FragmentedControlFrame
-                    )
+                    e,
+                    UsageError::InvalidClosePayload | UsageError::InvalidCloseCode(_)
                 ));
             }
         }
