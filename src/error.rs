@@ -229,6 +229,9 @@ pub enum UsageError {
     /// The bytes given as a prepared frame are not exactly one unmasked
     /// data, Ping or Pong frame without RSV bits.
     InvalidFrame,
+    /// A prepared text frame is not UTF-8, or a text message ends inside a
+    /// character (RFC 6455 §5.6, §8.1).
+    InvalidUtf8,
     /// Queued output must be written before a frame header can be handed
     /// out (see `Connection::send_header`).
     OutputPending,
@@ -271,6 +274,9 @@ impl fmt::Display for UsageError {
             }
             UsageError::SubprotocolNotOffered => {
                 f.write_str("the chosen subprotocol was not offered by the client")
+            }
+            UsageError::InvalidUtf8 => {
+                f.write_str("text frame payload is not valid UTF-8 (RFC 6455 §5.6)")
             }
             UsageError::InvalidFrame => {
                 f.write_str("not exactly one unmasked data, ping or pong frame")

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use rfc6455::{Config, ProtocolError, Role, State};
+use rfc6455::{Config, Opcode, ProtocolError, Role, State};
 
 #[test]
 fn rfc_5_7_fragmented_hello() {
@@ -56,7 +56,11 @@ fn control_frames_between_fragments_are_delivered_at_once() {
             text("fragmented"),
         ]
     );
-    assert_eq!(out.sent.len(), 2, "two pongs");
+    assert_eq!(
+        out.sent,
+        [(Opcode::Pong, b"p1".to_vec()), (Opcode::Pong, vec![])],
+        "a Pong for each Ping, in order"
+    );
 }
 
 #[test]

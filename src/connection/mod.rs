@@ -164,6 +164,8 @@ pub struct Connection<B, K = NoKeys> {
     inbound: Inbound,
     /// The kind of the fragmented message being sent, if any.
     outbound: Option<MessageKind>,
+    /// UTF-8 state of a text message being sent as prepared frames.
+    outbound_utf8: Utf8Validator,
     /// The payload of the control frame being received.
     control: ControlBuf,
     /// A Pong waiting to be queued (only the latest is kept, §5.5.3).
@@ -209,6 +211,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 utf8: Utf8Validator::new(),
             },
             outbound: None,
+            outbound_utf8: Utf8Validator::new(),
             control: ControlBuf::new(),
             pending_pong: None,
             pending_close: None,

@@ -6,6 +6,7 @@ use crate::error::{Error, UsageError};
 use crate::frame::{Fragment, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD};
 use crate::keys::KeySource;
 use crate::status::Status;
+use crate::utf8::Utf8Validator;
 
 /// The kind of a data message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,7 +96,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// with [`HeaderBytes::mask_key`] (see
     /// [`apply_mask`](crate::apply_mask)); a server sends it as it is, so the
     /// same payload can go to many connections. Fragmentation state is
-    /// tracked as for the `_fragment` methods.
+    /// tracked as for the `_fragment` methods. The payload is never seen
+    /// here, so for [`MessageKind::Text`] it is up to the caller that it is
+    /// UTF-8 (§5.6).
     ///
     /// # Errors
     ///
@@ -107,13 +110,14 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         payload_len: u64,
         fragment: Fragment,
     ) -> Result<HeaderBytes, Error> {
+        let opcode = self.next_opcode(kind, Some(fragment))?;
         self.flush_pending();
         if !self.tx.is_empty() {
             return Err(UsageError::OutputPending.into());
         }
-        let opcode = self.next_opcode(kind, Some(fragment))?;
         let header = self.encoder.header(opcode, payload_len, fragment)?;
         self.outbound = (!fragment.is_last()).then_some(kind);
+        self.outbound_utf8 = Utf8Validator::new();
         Ok(header)
     }
 
@@ -130,8 +134,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     ///
     /// [`UsageError::InvalidState`] on a client (every client frame needs a
     /// fresh mask); [`UsageError::InvalidFrame`] if `frame` is not exactly one
-    /// unmasked frame without RSV bits, or is a Close; otherwise as for
-    /// [`send_text_fragment`](Self::send_text_fragment).
+    /// unmasked frame without RSV bits, or is a Close;
+    /// [`UsageError::InvalidUtf8`] if a text frame's payload is not UTF-8
+    /// (checked across fragments, as the peer will); otherwise as for
+    /// [`send_text_fragment`](Self::send_text_fragment). Pings and Pongs may
+    /// also be sent after this side's Close.
     ///
     /// # Examples
     ///
@@ -153,13 +160,13 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         if self.role.is_client() {
             return Err(UsageError::InvalidState.into());
         }
-        let header = match Header::parse(frame) {
+        let (header, payload) = match Header::parse(frame) {
             Ok(Status::Complete((header, len)))
                 if header.mask.is_none()
                     && header.rsv == 0
                     && (len as u64).checked_add(header.payload_len) == Some(frame.len() as u64) =>
             {
-                header
+                (header, &frame[len..])
             }
             _ => return Err(UsageError::InvalidFrame.into()),
         };
@@ -171,18 +178,34 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             Opcode::Binary => Some(MessageKind::Binary),
             Opcode::Continuation => Some(self.outbound.ok_or(UsageError::NoMessageInProgress)?),
         };
-        self.check_open()?;
+        // Control frames may follow our own Close (§5.5.1), as for `ping`.
+        if kind.is_some() || self.state != State::CloseSent {
+            self.check_open()?;
+        }
         if let Some(kind) = kind {
             let expected = self.next_opcode(kind, Some(fragment))?;
             if expected != header.opcode {
                 return Err(UsageError::MessageInProgress.into());
             }
         }
+        // §5.6: "the text data MUST be UTF-8": checked across fragments, as
+        // the peer will.
+        let mut utf8 = match header.opcode {
+            Opcode::Continuation => self.outbound_utf8,
+            _ => Utf8Validator::new(),
+        };
+        let is_text = kind == Some(MessageKind::Text);
+        if is_text
+            && (utf8.feed(payload).is_err() || (fragment.is_last() && utf8.finish().is_err()))
+        {
+            return Err(UsageError::InvalidUtf8.into());
+        }
         let space = self.tx.reserve(frame.len())?;
         space.copy_from_slice(frame);
         self.tx.commit(frame.len());
         if let Some(kind) = kind {
             self.outbound = (!fragment.is_last()).then_some(kind);
+            self.outbound_utf8 = utf8;
         }
         Ok(())
     }
@@ -324,6 +347,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let frame = fragment.unwrap_or(Fragment::Last);
         self.queue_frame(opcode, payload, frame)?;
         self.outbound = (!frame.is_last()).then_some(kind);
+        // A `&str` fragment ends on a character boundary.
+        self.outbound_utf8 = Utf8Validator::new();
         Ok(())
     }
 
@@ -373,7 +398,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 .is_ok()
             {
                 self.pending_close = None;
-                self.pending_pong = None;
+                // A Pong still pending goes out after our Close (§5.5.2); after
+                // the echo of the peer's Close, `transition` drops it.
                 if self.state == State::CloseReceived {
                     self.transition(State::Closed);
                 }

@@ -161,6 +161,10 @@ impl<K: KeySource> Encoder<K> {
 
     /// Writes one frame with any opcode into `out` and returns its length.
     ///
+    /// The payload is raw bytes: a Text frame's payload is not checked to be
+    /// UTF-8 (use [`text`](Self::text) for that), but a Close payload is
+    /// checked.
+    ///
     /// # Errors
     ///
     /// - [`UsageError::ControlPayloadTooLong`] or
@@ -320,6 +324,9 @@ impl<K: KeySource> Encoder<K> {
     }
 
     fn next_mask(&mut self) -> Option<[u8; 4]> {
+        // §5.3: a client "MUST pick a fresh masking key from the set of
+        // allowed 32-bit values" for each frame; §5.1: a server "MUST NOT
+        // mask any frames that it sends to the client".
         match self.role {
             Role::Client => Some(self.keys.mask_key()),
             Role::Server => None,
@@ -350,8 +357,6 @@ impl<K: KeySource> Encoder<K> {
     }
 }
 
-/// RFC 6455 §5.5: control frames carry at most 125 bytes and are never
-/// fragmented.
 /// The largest payload length a frame can carry (§5.2: 63 bits).
 const MAX_PAYLOAD_LEN: u64 = u64::MAX >> 1;
 
@@ -377,6 +382,8 @@ fn check_close_payload(payload: &[u8]) -> Result<(), UsageError> {
     check_close(CloseCode::new(u16::from_be_bytes(*code)), reason)
 }
 
+/// RFC 6455 §5.5: "All control frames MUST have a payload length of 125
+/// bytes or less and MUST NOT be fragmented."
 fn check_control(opcode: Opcode, len: usize, fragment: Fragment) -> Result<(), UsageError> {
     if opcode.is_control() {
         if len > MAX_CONTROL_PAYLOAD {
