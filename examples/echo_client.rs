@@ -10,6 +10,7 @@
 //! for every case, then `updateReports?agent=AGENT`.
 
 mod common;
+mod url;
 
 use std::io;
 use std::net::TcpStream;
@@ -18,36 +19,8 @@ use std::time::Duration;
 
 use rfc6455::{ClientRequest, Config, Connection, Event, StdKeys};
 
-/// A `ws://host[:port]/target` URL, split.
-struct Url<'a> {
-    host: &'a str,
-    port: u16,
-    target: &'a str,
-}
-
-fn parse_url(url: &str) -> io::Result<Url<'_>> {
-    let invalid = |why: &str| io::Error::new(io::ErrorKind::InvalidInput, format!("{url}: {why}"));
-    let rest = url
-        .strip_prefix("ws://")
-        .ok_or_else(|| invalid("only ws:// URLs are supported"))?;
-    let (authority, target) = rest
-        .find('/')
-        .map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => {
-            (host, port.parse().map_err(|_| invalid("bad port"))?)
-        }
-        _ => (authority, 80),
-    };
-    Ok(Url {
-        host: host.trim_start_matches('[').trim_end_matches(']'),
-        port,
-        target,
-    })
-}
-
 fn connect(url: &str) -> io::Result<(TcpStream, Connection<Vec<u8>, StdKeys>)> {
-    let url = parse_url(url)?;
+    let url = url::parse(url)?;
     let socket = TcpStream::connect((url.host, url.port))?;
     socket.set_nodelay(true)?;
     // A client waits for the server to close TCP, but not forever.

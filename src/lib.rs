@@ -179,3 +179,8 @@ pub use mask::apply_mask;
 pub use role::Role;
 pub use status::Status;
 pub use utf8::{Utf8Error, Utf8Validator};
+
+/// The README's quick starts, compiled as doc tests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# interop.sh: rfc6455 against the peers people actually use.
+#
+# Usage: scripts/interop.sh
+#
+# Installs what is missing (Debian's chromium with apt; playwright-core and ws
+# from npm into interop/node_modules; websockets from PyPI into a virtualenv),
+# builds the examples, starts echo_server, tokio_echo and chat on 127.0.0.1,
+# then runs every suite:
+#
+#   python websockets  as the client of echo_server and tokio_echo, and as the
+#                      server for echo_client
+#   node ws            the same, plus 1,000 clients of the chat example
+#   tokio_client       200 concurrent connections to each echo server
+#   chromium           the chat page in two tabs, and echoes, subprotocols and
+#                      close codes from a page (screenshot in reports/interop/)
+#
+# Each suite prints `N passed, N failed`; the script exits non-zero if any
+# check failed. Only loopback addresses are used; every wait is bounded.
+#
+# Environment (all optional): INTEROP_PORT_BASE (19000), INTEROP_VENV
+# (~/.cache/rfc6455-interop/venv), CHROMIUM (/usr/bin/chromium).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+base=${INTEROP_PORT_BASE:-19000}
+venv=${INTEROP_VENV:-$HOME/.cache/rfc6455-interop/venv}
+reports=$root/reports/interop
+started=$SECONDS
+log() { printf 'interop: %s\n' "$*" >&2; }
+
+# ---- install what is missing ---------------------------------------------------------
+chromium=${CHROMIUM:-/usr/bin/chromium}
+if [[ ! -x $chromium ]]; then
+    log "installing Debian's chromium"
+    sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+log "$("$chromium" --version)"
+# playwright-core drives the installed browser; it must never download one.
+(cd interop && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+if [[ ! -x $venv/bin/python ]]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install -q --disable-pip-version-check -r interop/requirements.txt
+log "node $(node --version), python websockets $("$venv/bin/python" -c 'import websockets; print(websockets.__version__)')"
+
+# ---- build and start our servers -----------------------------------------------------
+cargo build --release --example echo_server --example echo_client --example tokio_echo \
+    --example tokio_client --example chat
+bin=${CARGO_TARGET_DIR:-$root/target}/release/examples
+rm -rf "$reports"
+mkdir -p "$reports"
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true # 1,000 connections need the descriptors
+
+pids=()
+cleanup() { for pid in ${pids[@]+"${pids[@]}"}; do kill -- "-$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+start() { # NAME PORT: start our example NAME on 127.0.0.1:PORT, wait until it listens
+    local name=$1 port=$2 deadline=$((SECONDS + 30))
+    setsid "$bin/$name" "127.0.0.1:$port" >"$reports/$name.log" 2>&1 </dev/null &
+    pids+=("$!")
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        ((SECONDS < deadline)) || { log "$name did not listen on 127.0.0.1:$port"; exit 1; }
+        sleep 0.1
+    done
+}
+start echo_server $((base + 1))
+start tokio_echo $((base + 2))
+start chat $((base + 80))
+echo_server=ws://127.0.0.1:$((base + 1))/
+tokio_echo=ws://127.0.0.1:$((base + 2))/
+chat=127.0.0.1:$((base + 80))
+
+# ---- the suites ------------------------------------------------------------------------
+failed=()
+summary=()
+suite() { # NAME CMD...: run a suite with a time bound, keep its summary line
+    local name=$1 out status
+    shift
+    log "suite: $name"
+    set +e
+    out=$(timeout 300 "$@" 2>&1)
+    status=$?
+    set -e
+    printf '%s\n' "$out" >"$reports/$(tr ' /' '__' <<<"$name").log"
+    printf '%s\n' "$out" | grep -E 'FAIL|passed, ' || true
+    summary+=("$(printf '%-44s %s' "$name" "$(printf '%s\n' "$out" | grep -E 'passed, ' | tail -1 | sed 's/^[^:]*: //')")")
+    if ((status != 0)); then
+        failed+=("$name (exit $status)")
+    fi
+}
+py=("$venv/bin/python" interop/python_peer.py)
+suite "python websockets -> echo_server" "${py[@]}" client "$echo_server"
+suite "python websockets -> tokio_echo" "${py[@]}" client "$tokio_echo"
+suite "echo_client -> python websockets" "${py[@]}" server "$bin/echo_client"
+suite "node ws -> echo_server" node interop/node_peer.mjs client "$echo_server"
+suite "node ws -> tokio_echo" node interop/node_peer.mjs client "$tokio_echo"
+suite "echo_client -> node ws" node interop/node_peer.mjs server "$bin/echo_client"
+suite "1000 node ws clients -> chat" node interop/node_peer.mjs fanout "ws://$chat/ws" 1000
+suite "tokio_client x200 -> echo_server" "$bin/tokio_client" "$echo_server" 200 20
+suite "tokio_client x200 -> tokio_echo" "$bin/tokio_client" "$tokio_echo" 200 20
+suite "chromium -> chat and echo_server" node interop/browser.mjs "http://$chat/" "$echo_server" \
+    "$reports/chat.png"
+
+echo
+echo "interop summary ($((SECONDS - started)) s; logs in $reports):"
+printf '  %s\n' "${summary[@]}"
+if ((${#failed[@]})); then
+    printf 'interop: FAILED: %s\n' "${failed[@]}" >&2
+    exit 1
+fi
+echo "interop: all suites passed"
