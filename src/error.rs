@@ -229,6 +229,10 @@ pub enum UsageError {
     /// The bytes given as a prepared frame are not exactly one unmasked
     /// data, Ping or Pong frame without RSV bits.
     InvalidFrame,
+    /// A client was given [`NoKeys`](crate::NoKeys), whose bytes are all
+    /// zero: its nonce and masking keys must be unpredictable (RFC 6455 §4.1,
+    /// §5.3).
+    PredictableKeys,
     /// A prepared text frame is not UTF-8, or a text message ends inside a
     /// character (RFC 6455 §5.6, §8.1).
     InvalidUtf8,
@@ -275,6 +279,9 @@ impl fmt::Display for UsageError {
             UsageError::SubprotocolNotOffered => {
                 f.write_str("the chosen subprotocol was not offered by the client")
             }
+            UsageError::PredictableKeys => f.write_str(
+                "a client needs an unpredictable key source, not NoKeys (RFC 6455 §5.3)",
+            ),
             UsageError::InvalidUtf8 => {
                 f.write_str("text frame payload is not valid UTF-8 (RFC 6455 §5.6)")
             }

@@ -35,6 +35,12 @@ pub trait KeySource {
     /// Fills `dest` with unpredictable bytes.
     fn fill(&mut self, dest: &mut [u8]);
 
+    /// Whether the bytes are known in advance, so that a client must refuse
+    /// the source (RFC 6455 §4.1, §5.3). Only [`NoKeys`] says so.
+    fn is_predictable(&self) -> bool {
+        false
+    }
+
     /// Returns a fresh 4-byte masking key.
     fn mask_key(&mut self) -> [u8; 4] {
         let mut key = [0; 4];
@@ -54,12 +60,19 @@ impl<F: FnMut(&mut [u8])> KeySource for F {
 /// Server constructors ([`Encoder::server`](crate::Encoder::server)) use it as
 /// a placeholder type. Its bytes are all zero, so it must never be given to a
 /// client: a client's masking keys must be unpredictable (RFC 6455 §5.3).
+/// [`Connection::client`](crate::Connection::client) and a client
+/// [`Connection::open`](crate::Connection::open) refuse it with
+/// [`UsageError::PredictableKeys`](crate::UsageError::PredictableKeys).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoKeys;
 
 impl KeySource for NoKeys {
     fn fill(&mut self, dest: &mut [u8]) {
         dest.fill(0);
+    }
+
+    fn is_predictable(&self) -> bool {
+        true
     }
 }
 

@@ -164,7 +164,7 @@ fn storage_below_the_minimum_is_refused() {
         NoKeys,
     )
     .err();
-    assert_eq!(err, Some(rfc6455::BufferTooSmall { required: 256 }));
+    assert_eq!(err, Some(rfc6455::BufferTooSmall { required: 256 }.into()));
     let err = Connection::open(
         Role::Server,
         Config::new(),
@@ -173,7 +173,7 @@ fn storage_below_the_minimum_is_refused() {
         NoKeys,
     )
     .err();
-    assert_eq!(err, Some(rfc6455::BufferTooSmall { required: 256 }));
+    assert_eq!(err, Some(rfc6455::BufferTooSmall { required: 256 }.into()));
 }
 
 #[cfg(feature = "alloc")]

@@ -210,7 +210,7 @@ fn huge_message_streams_in_fixed_storage() {
         Config::new(),
         [0u8; 4096],
         [0u8; 4096],
-        NoKeys,
+        test_keys(),
     )
     .unwrap();
     let len = 4usize << 20;

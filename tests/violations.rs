@@ -374,3 +374,30 @@ fn a_pong_held_back_by_a_flood_still_follows_our_close() {
     );
     assert!(close_at < frames.len() - 1);
 }
+
+#[test]
+fn a_client_refuses_a_predictable_key_source() {
+    // §4.1: the nonce "MUST be selected randomly"; §5.3: masking keys
+    // "MUST be derived from a strong source of entropy". NoKeys is all zeros.
+    let refused = Error::Usage(UsageError::PredictableKeys);
+    let request = rfc6455::ClientRequest::new("example.com");
+    let client = Connection::client(&request, Config::new(), vec![0; 512], vec![0; 512], NoKeys);
+    assert_eq!(client.err(), Some(refused));
+    let open = Connection::open(
+        Role::Client,
+        Config::new(),
+        vec![0; 512],
+        vec![0; 512],
+        NoKeys,
+    );
+    assert_eq!(open.err(), Some(refused));
+    // A server never masks, so NoKeys is what it takes.
+    assert!(Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0; 512],
+        vec![0; 512],
+        NoKeys
+    )
+    .is_ok());
+}

@@ -73,7 +73,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// [`BufferTooSmall`](crate::BufferTooSmall) for storage below
     /// [`MIN_STORAGE_LEN`](crate::MIN_STORAGE_LEN) or a request that does not
     /// fit the transmit storage; [`UsageError::InvalidHeader`] for a header
-    /// name or value that could inject into the request.
+    /// name or value that could inject into the request;
+    /// [`UsageError::PredictableKeys`] if `keys` is [`NoKeys`] (§4.1: the
+    /// nonce "MUST be selected randomly").
     pub fn client(
         request: &ClientRequest<'_>,
         config: Config,
@@ -81,6 +83,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         tx: B,
         keys: K,
     ) -> Result<Self, Error> {
+        super::check_keys(Role::Client, &keys)?;
         let mut conn = Self::build(Role::Client, config, State::Connecting, rx, tx, keys)?;
         let mut nonce = [0; 16];
         conn.encoder.keys_mut().fill(&mut nonce);
@@ -114,10 +117,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// # Examples
     ///
     /// ```
-    /// use rfc6455::{ClientRequest, Config, Connection, Error, HandshakeError, NoKeys};
+    /// use rfc6455::{ClientRequest, Config, Connection, Error, HandshakeError};
     ///
     /// let request = ClientRequest::new("example.com");
-    /// let mut conn = Connection::client(&request, Config::new(), vec![0; 1024], vec![0; 1024], NoKeys)?;
+    /// let rng = |key: &mut [u8]| key.fill(4); // use a real RNG
+    /// let mut conn = Connection::client(&request, Config::new(), [0; 1024], [0; 1024], rng)?;
     /// let _ = conn.receive(b"HTTP/1.1 302 Found\r\nLocation: ws://example.net/\r\n\r\n");
     /// let refused = conn.poll_event();
     /// assert!(matches!(refused, Some(Err(Error::Handshake(HandshakeError::UnexpectedStatus(302))))));

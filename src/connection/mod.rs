@@ -11,7 +11,7 @@ mod tx;
 use alloc::vec::Vec;
 
 use crate::config::Config;
-use crate::error::BufferTooSmall;
+use crate::error::{BufferTooSmall, Error, UsageError};
 use crate::frame::{Encoder, FrameDecoder, Opcode, MAX_CONTROL_PAYLOAD};
 use crate::keys::{KeySource, NoKeys};
 use crate::role::Role;
@@ -60,6 +60,15 @@ pub enum State {
     /// The handshake failed or the peer broke the protocol; a Close frame or
     /// an HTTP error response may still be queued.
     Failed,
+}
+
+/// §5.3: a client's masking keys "MUST be derived from a strong source of
+/// entropy"; §4.1: its nonce "MUST be selected randomly".
+pub(crate) fn check_keys<K: KeySource>(role: Role, keys: &K) -> Result<(), UsageError> {
+    if role.is_client() && keys.is_predictable() {
+        return Err(UsageError::PredictableKeys);
+    }
+    Ok(())
 }
 
 /// A control frame payload (at most 125 bytes).
@@ -231,7 +240,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// # Errors
     ///
     /// [`BufferTooSmall`] if either buffer is shorter than
-    /// [`MIN_STORAGE_LEN`].
+    /// [`MIN_STORAGE_LEN`]; [`UsageError::PredictableKeys`] for a client
+    /// given [`NoKeys`] (§5.3: masking keys must be unpredictable).
     ///
     /// # Examples
     ///
@@ -241,10 +251,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// let mut conn = Connection::open(Role::Server, Config::new(), [0u8; 1024], [0u8; 1024], NoKeys)?;
     /// conn.receive(b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58"); // masked "Hello"
     /// assert!(matches!(conn.poll_event(), Some(Ok(Event::Text { data: "Hello", fin: true }))));
-    /// # Ok::<(), rfc6455::BufferTooSmall>(())
+    /// # Ok::<(), rfc6455::Error>(())
     /// ```
-    pub fn open(role: Role, config: Config, rx: B, tx: B, keys: K) -> Result<Self, BufferTooSmall> {
-        Self::build(role, config, State::Open, rx, tx, keys)
+    pub fn open(role: Role, config: Config, rx: B, tx: B, keys: K) -> Result<Self, Error> {
+        check_keys(role, &keys)?;
+        Ok(Self::build(role, config, State::Open, rx, tx, keys)?)
     }
 
     /// Which end this side plays.

@@ -51,13 +51,13 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// ```
     /// use rfc6455::{Config, Connection, Event, NoKeys, Role};
     ///
-    /// let mut conn = Connection::open(Role::Client, Config::new(), [0u8; 512], [0u8; 512], NoKeys)?;
-    /// let wire = b"\x81\x05Hello"; // what a socket read would return
+    /// let mut conn = Connection::open(Role::Server, Config::new(), [0u8; 512], [0u8; 512], NoKeys)?;
+    /// let wire = b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58"; // what a socket read returned
     /// let spare = conn.spare_mut();
     /// spare[..wire.len()].copy_from_slice(wire);
     /// conn.commit(wire.len());
     /// assert!(matches!(conn.poll_event(), Some(Ok(Event::Text { data: "Hello", .. }))));
-    /// # Ok::<(), rfc6455::BufferTooSmall>(())
+    /// # Ok::<(), rfc6455::Error>(())
     /// ```
     pub fn spare_mut(&mut self) -> &mut [u8] {
         if self.is_discarding() {
