@@ -18,12 +18,15 @@ pub enum MessageMode {
 /// Whether a received Ping is answered automatically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AutoPong {
-    /// Queue a Pong with the Ping's payload (RFC 6455 §5.5.2), at once while
-    /// queued Pongs leave half the transmit storage free. Beyond that only
-    /// the latest Pong is kept (§5.5.3) until output is taken, so a flood of
-    /// Pings neither grows memory nor crowds out the application's frames.
-    /// Pings are answered until the peer's Close arrives, also after this
-    /// side sent its own Close.
+    /// Queue a Pong with the Ping's payload (RFC 6455 §5.5.2), ahead of the
+    /// application's next frame. While earlier Pongs are still unsent, a new
+    /// one is queued only if the output up to it stays within half the
+    /// transmit storage; otherwise only the latest is kept (§5.5.3) until the
+    /// transport takes the earlier ones. So a flood of Pings neither grows
+    /// memory nor crowds out the application, and an application that keeps
+    /// the storage full cannot starve a Pong. Pings are answered until the
+    /// peer's Close arrives (a Pong owed then goes out before the echo), also
+    /// after this side sent its own Close.
     Enabled,
     /// Only surface the Ping; the application answers with
     /// [`Connection::pong`](crate::Connection::pong) itself.

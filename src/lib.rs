@@ -101,8 +101,9 @@
 //! # Decisions where the RFC leaves a choice
 //!
 //! - Pings are answered automatically ([`AutoPong`]), also after this side
-//!   sent its Close (§5.5.2); if output is not drained, Pongs fill at most
-//!   half the transmit storage and then only the latest is kept (§5.5.3).
+//!   sent its Close (§5.5.2), ahead of the application's frames; if output
+//!   is not drained, unsent Pongs stay within half the transmit storage and
+//!   then only the latest is kept (§5.5.3).
 //! - A received Close is echoed with its status code at once (§5.5.1); a
 //!   fragmented message being sent is abandoned.
 //! - A server closes the transport first after the close handshake (§7.1.1);

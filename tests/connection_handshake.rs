@@ -320,6 +320,26 @@ fn client_skips_interim_responses_before_the_101() {
 }
 
 #[test]
+fn many_interim_responses_pass_through_the_smallest_storage() {
+    // Each interim head is skipped in place and dropped when room is
+    // needed, so a storage of the minimum size takes any number of them.
+    let small_client = || {
+        let request = ClientRequest::new("server.example.com")
+            .target("/chat")
+            .subprotocols(&["chat"]);
+        let mut nonce = b"the sample nonce".iter().copied().cycle();
+        let keys = move |k: &mut [u8]| k.iter_mut().for_each(|b| *b = nonce.next().unwrap_or(0));
+        let storage = || vec![0; rfc6455::MIN_STORAGE_LEN];
+        Connection::client(&request, Config::new(), storage(), storage(), keys).unwrap()
+    };
+    let mut input = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(300);
+    input.extend(RFC_RESPONSE);
+    input.extend(server_frame(0x81, b"hi"));
+    let out = all_ways(small_client, &input, false);
+    assert_eq!(out.events, [Ev::Open(Some("chat".into())), text("hi")]);
+}
+
+#[test]
 fn a_refused_client_can_read_the_response_head() {
     // §4.1: a status other than 101 is handled "per HTTP procedures": the
     // application reads Location or WWW-Authenticate itself.

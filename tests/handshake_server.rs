@@ -710,6 +710,12 @@ fn header_injection_is_refused_by_every_writer() {
     assert_eq!(Rejection::new(600).write(&mut out), invalid);
     // RFC 9110 §8.6: a 204 has no content, so neither a body nor a length.
     assert_eq!(Rejection::new(204).body(b"x").write(&mut out), invalid);
+    assert_eq!(Rejection::new(304).body(b"x").write(&mut out), invalid);
+    let n = Rejection::new(304).write(&mut out).unwrap();
+    assert_eq!(
+        &out[..n],
+        b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n"
+    );
     let n = Rejection::new(204).write(&mut out).unwrap();
     assert_eq!(
         &out[..n],

@@ -32,6 +32,9 @@ pub(super) enum Phase {
     ClientResponse {
         scanner: HeadScanner,
         request_len: usize,
+        /// Bytes of interim (1xx) responses skipped at the start of the
+        /// receive storage.
+        skipped: usize,
     },
     /// Client: the server answered with a status other than 101; its head
     /// is kept at the start of the receive storage for
@@ -93,6 +96,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         conn.phase = Phase::ClientResponse {
             scanner: HeadScanner::with_limits(conn.head_limits()),
             request_len,
+            skipped: 0,
         };
         Ok(conn)
     }
@@ -253,18 +257,41 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// Looks for a complete head in the received bytes.
+    ///
+    /// A client skips interim responses (`100 Continue` and the like) before
+    /// the final one (RFC 9110 §15.2: "A client MUST be able to parse one or
+    /// more 1xx responses received prior to a final response"). They stay in
+    /// the storage until the final head arrives or room is needed, then go in
+    /// one move, so however many there are each byte moves at most once.
     fn read_head(&mut self) -> Option<Result<Event<'_>, Error>> {
         let head_len = loop {
             let filled = self.rx.filled;
+            let skipped = self.skipped_interim();
             let scanned = match &mut self.phase {
                 Phase::ServerRequest(scanner) | Phase::ClientResponse { scanner, .. } => {
-                    scanner.scan(&self.rx.buf.as_mut()[..filled])
+                    scanner.scan(&self.rx.buf.as_mut()[skipped..filled])
                 }
                 _ => return None,
             };
-            let head_len = match scanned {
+            match scanned {
                 Err(e) => return Some(Err(self.fail_handshake(e))),
-                Ok(Status::Complete(len)) => len,
+                Ok(Status::Complete(len)) if self.is_interim_response(skipped, len) => {
+                    if let Phase::ClientResponse {
+                        scanner, skipped, ..
+                    } = &mut self.phase
+                    {
+                        scanner.reset();
+                        *skipped += len;
+                    }
+                }
+                Ok(Status::Complete(len)) => {
+                    self.drop_interim_responses();
+                    break len;
+                }
+                // Room is needed: drop the interim responses now.
+                Ok(Status::Partial) if filled == self.rx.cap && skipped > 0 => {
+                    self.drop_interim_responses();
+                }
                 Ok(Status::Partial) if filled == self.rx.cap => {
                     return Some(Err(self.fail_handshake(HandshakeError::HeadTooLarge)))
                 }
@@ -272,9 +299,6 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                     return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
                 }
                 Ok(Status::Partial) => return None,
-            };
-            if !self.skip_interim_response(head_len) {
-                break head_len;
             }
         };
         match self.phase {
@@ -283,29 +307,39 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         }
     }
 
-    /// Client: drops an interim response (`100 Continue` and the like) at
-    /// the start of the storage, to wait for the final one (RFC 9110 §15.2:
-    /// "A client MUST be able to parse one or more 1xx responses received
-    /// prior to a final response"). Returns whether it did.
-    fn skip_interim_response(&mut self, head_len: usize) -> bool {
-        let Phase::ClientResponse { scanner, .. } = &mut self.phase else {
+    /// Client: bytes of interim responses at the start of the storage.
+    fn skipped_interim(&self) -> usize {
+        match self.phase {
+            Phase::ClientResponse { skipped, .. } => skipped,
+            _ => 0,
+        }
+    }
+
+    /// Client: whether the head at `start..start + len` is an interim
+    /// response.
+    fn is_interim_response(&mut self, start: usize, len: usize) -> bool {
+        let Phase::ClientResponse { scanner, .. } = &self.phase else {
             return false;
         };
         let limits = scanner.limits();
-        let head = &self.rx.buf.as_mut()[..head_len];
-        let interim = matches!(
+        let head = &self.rx.buf.as_mut()[start..start + len];
+        matches!(
             ResponseHead::parse(head, limits),
             Ok(Status::Complete(r)) if is_interim(r.status())
-        );
-        if interim {
-            scanner.reset();
-            // Move what followed the interim head to the start.
-            self.rx.read = head_len;
-            self.rx.msg_start = head_len;
-            self.rx.asm = head_len;
+        )
+    }
+
+    /// Client: moves what followed the skipped interim responses to the
+    /// start of the storage.
+    fn drop_interim_responses(&mut self) {
+        let Phase::ClientResponse { skipped, .. } = &mut self.phase else {
+            return;
+        };
+        if *skipped > 0 {
+            (self.rx.read, self.rx.msg_start, self.rx.asm) = (*skipped, *skipped, *skipped);
+            *skipped = 0;
             self.rx.compact();
         }
-        interim
     }
 
     /// Server: the request head is complete; check it and report it.

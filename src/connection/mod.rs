@@ -173,12 +173,16 @@ pub struct Connection<B, K = NoKeys> {
     inbound: Inbound,
     /// The kind of the fragmented message being sent, if any.
     outbound: Option<MessageKind>,
-    /// UTF-8 state of a text message being sent as prepared frames.
-    outbound_utf8: Utf8Validator,
+    /// UTF-8 state of the text message being sent, `None` if unknown (a
+    /// payload written by the caller after `send_header`).
+    outbound_utf8: Option<Utf8Validator>,
     /// The payload of the control frame being received.
     control: ControlBuf,
     /// A Pong waiting to be queued (only the latest is kept, §5.5.3).
     pending_pong: Option<ControlBuf>,
+    /// Where the last automatic Pong ends in the output stream
+    /// ([`Tx::queued_total`] when it was queued).
+    pong_end: u64,
     /// A Close frame payload waiting to be queued.
     pending_close: Option<ControlBuf>,
     /// The transport has ended.
@@ -220,9 +224,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 utf8: Utf8Validator::new(),
             },
             outbound: None,
-            outbound_utf8: Utf8Validator::new(),
+            outbound_utf8: Some(Utf8Validator::new()),
             control: ControlBuf::new(),
             pending_pong: None,
+            pong_end: 0,
             pending_close: None,
             eof: false,
             #[cfg(feature = "alloc")]
@@ -297,7 +302,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     /// Moves to `state`: every transition goes through here.
     fn transition(&mut self, state: State) {
-        if matches!(state, State::Closed | State::Failed | State::CloseReceived) {
+        // A Pong owed for a Ping that came before the peer's Close still goes
+        // out ahead of the echo (§5.5.2); after that, or a failure, none.
+        if matches!(state, State::Closed | State::Failed) {
             self.pending_pong = None;
         }
         self.state = state;

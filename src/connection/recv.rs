@@ -44,7 +44,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// (then call [`commit`](Self::commit) with the count read).
     ///
     /// Never empty while the connection can still make progress: if the
-    /// storage is full, [`poll_event`](Self::poll_event) frees it.
+    /// storage is full, [`poll_event`](Self::poll_event) frees it. Once the
+    /// connection has failed or closed, input is discarded here (it may be
+    /// empty then: close the transport, as
+    /// [`should_close_transport`](Self::should_close_transport) says).
     ///
     /// # Examples
     ///

@@ -117,7 +117,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         }
         let header = self.encoder.header(opcode, payload_len, fragment)?;
         self.outbound = (!fragment.is_last()).then_some(kind);
-        self.outbound_utf8 = Utf8Validator::new();
+        // The payload is the caller's: what follows cannot be checked.
+        self.outbound_utf8 = None;
         Ok(header)
     }
 
@@ -188,18 +189,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 return Err(UsageError::MessageInProgress.into());
             }
         }
-        // §5.6: "the text data MUST be UTF-8": checked across fragments, as
-        // the peer will.
-        let mut utf8 = match header.opcode {
-            Opcode::Continuation => self.outbound_utf8,
-            _ => Utf8Validator::new(),
+        let utf8 = match kind {
+            Some(MessageKind::Text) => self.check_text(header.opcode, payload, fragment, false)?,
+            _ => None,
         };
-        let is_text = kind == Some(MessageKind::Text);
-        if is_text
-            && (utf8.feed(payload).is_err() || (fragment.is_last() && utf8.finish().is_err()))
-        {
-            return Err(UsageError::InvalidUtf8.into());
-        }
+        self.flush_pong();
         let space = self.tx.reserve(frame.len())?;
         space.copy_from_slice(frame);
         self.tx.commit(frame.len());
@@ -345,11 +339,43 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     ) -> Result<(), Error> {
         let opcode = self.next_opcode(kind, fragment)?;
         let frame = fragment.unwrap_or(Fragment::Last);
+        let utf8 = match kind {
+            MessageKind::Text => self.check_text(opcode, payload, frame, true)?,
+            MessageKind::Binary => None,
+        };
+        self.flush_pong();
         self.queue_frame(opcode, payload, frame)?;
         self.outbound = (!frame.is_last()).then_some(kind);
-        // A `&str` fragment ends on a character boundary.
-        self.outbound_utf8 = Utf8Validator::new();
+        self.outbound_utf8 = utf8;
         Ok(())
+    }
+
+    /// §5.6: "the text data MUST be UTF-8", checked across fragments as the
+    /// peer will: a fragment may end inside a character that the next one
+    /// completes. `whole_chars` says the payload is a `&str`, valid by
+    /// itself. Returns the state after this fragment (`None`: unknown).
+    fn check_text(
+        &self,
+        opcode: Opcode,
+        payload: &[u8],
+        fragment: Fragment,
+        whole_chars: bool,
+    ) -> Result<Option<Utf8Validator>, UsageError> {
+        let state = match opcode {
+            Opcode::Continuation => self.outbound_utf8,
+            _ => Some(Utf8Validator::new()),
+        };
+        let Some(mut utf8) = state else {
+            return Ok(None);
+        };
+        let invalid = |_| UsageError::InvalidUtf8;
+        if !(whole_chars && utf8.incomplete_len() == 0) {
+            utf8.feed(payload).map_err(invalid)?;
+        }
+        if fragment.is_last() {
+            utf8.finish().map_err(invalid)?;
+        }
+        Ok(Some(utf8))
     }
 
     fn send_control(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), Error> {
@@ -361,6 +387,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         if self.state != State::CloseSent {
             self.check_open()?;
         }
+        self.flush_pong();
         self.queue_frame(opcode, payload, Fragment::Last)
     }
 
@@ -378,19 +405,12 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// Moves a pending Pong, then a pending Close, into the transmit queue
-    /// when there is room. Pongs fill at most half the storage (or an empty
-    /// one), leaving the rest to the application.
+    /// when there is room.
     pub(super) fn flush_pending(&mut self) {
-        if let Some(pong) = self.pending_pong {
-            let len = self.encoder.frame_len(pong.as_slice().len());
-            let room = self.tx.is_empty() || self.tx.len() + len <= self.tx.cap() / 2;
-            if room
-                && self
-                    .queue_frame(Opcode::Pong, pong.as_slice(), Fragment::Last)
-                    .is_ok()
-            {
-                self.pending_pong = None;
-            }
+        self.flush_pong();
+        // The echo of the peer's Close waits for the Pong owed before it.
+        if self.pending_pong.is_some() && self.state == State::CloseReceived {
+            return;
         }
         if let Some(close) = self.pending_close {
             if self
@@ -398,12 +418,37 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 .is_ok()
             {
                 self.pending_close = None;
-                // A Pong still pending goes out after our Close (§5.5.2); after
-                // the echo of the peer's Close, `transition` drops it.
+                // After our own Close a pending Pong still follows it.
                 if self.state == State::CloseReceived {
                     self.transition(State::Closed);
                 }
             }
+        }
+    }
+
+    /// Moves a pending automatic Pong into the transmit queue. Called also
+    /// before any frame of the application's is queued, so Pongs go first.
+    ///
+    /// A Pong is queued once every earlier automatic Pong has been taken by
+    /// the transport, or while the output up to the last one stays within
+    /// half the storage: a Ping flood cannot crowd out the application, and
+    /// an application that keeps the storage full cannot starve the Pong.
+    fn flush_pong(&mut self) {
+        let Some(pong) = self.pending_pong else {
+            return;
+        };
+        let len = self.encoder.frame_len(pong.as_slice().len()) as u64;
+        let outstanding = self.pong_end.saturating_sub(self.tx.sent_total());
+        let half = (self.tx.cap() / 2) as u64;
+        // The last Pong before a Close goes out whatever the flood rule says.
+        let room = outstanding == 0 || outstanding + len <= half || self.pending_close.is_some();
+        if room
+            && self
+                .queue_frame(Opcode::Pong, pong.as_slice(), Fragment::Last)
+                .is_ok()
+        {
+            self.pending_pong = None;
+            self.pong_end = self.tx.queued_total();
         }
     }
 }

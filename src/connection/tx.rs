@@ -7,6 +7,8 @@ pub(crate) struct Tx<B> {
     cap: usize,
     start: usize,
     end: usize,
+    /// Bytes taken by the transport since the connection began.
+    sent_total: u64,
 }
 
 impl<B: AsMut<[u8]>> Tx<B> {
@@ -17,7 +19,19 @@ impl<B: AsMut<[u8]>> Tx<B> {
             cap,
             start: 0,
             end: 0,
+            sent_total: 0,
         }
+    }
+
+    /// Bytes taken by the transport so far.
+    pub(crate) const fn sent_total(&self) -> u64 {
+        self.sent_total
+    }
+
+    /// Bytes queued so far: the position, counted from the connection's
+    /// start, just after the last queued byte.
+    pub(crate) const fn queued_total(&self) -> u64 {
+        self.sent_total + self.len() as u64
     }
 
     pub(crate) const fn cap(&self) -> usize {
@@ -65,7 +79,9 @@ impl<B: AsMut<[u8]>> Tx<B> {
     }
 
     pub(crate) fn advance(&mut self, n: usize) {
-        self.start += n.min(self.len());
+        let n = n.min(self.len());
+        self.sent_total += n as u64;
+        self.start += n;
         if self.start == self.end {
             self.start = 0;
             self.end = 0;

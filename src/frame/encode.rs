@@ -171,8 +171,8 @@ impl<K: KeySource> Encoder<K> {
     ///   [`UsageError::FragmentedControlFrame`] for a control frame that
     ///   breaks RFC 6455 §5.5.
     /// - For a Close frame, [`UsageError::InvalidClosePayload`] (one byte, or
-    ///   a reason that is not UTF-8) or [`UsageError::InvalidCloseCode`]
-    ///   (1005, 1006, 1015 or outside 1000–4999; §7.4.1).
+    ///   a reason that is not UTF-8) or [`UsageError::InvalidCloseCode`] (a
+    ///   code that may not be sent, see [`CloseCode::is_sendable`]; §7.4).
     /// - [`BufferTooSmall`] if `out` cannot hold the frame; nothing is written.
     pub fn frame(
         &mut self,
@@ -256,8 +256,9 @@ impl<K: KeySource> Encoder<K> {
     ///
     /// # Errors
     ///
-    /// [`UsageError`] for a control frame that breaks RFC 6455 §5.5, or
-    /// [`UsageError::PayloadTooLong`] for a length over 2^63 − 1 (§5.2).
+    /// [`UsageError`] for a control frame that breaks RFC 6455 §5.5,
+    /// [`UsageError::PayloadTooLong`] for a length over 2^63 − 1 (§5.2), or
+    /// [`UsageError::InvalidClosePayload`] for a 1-byte Close.
     pub fn header(
         &mut self,
         opcode: Opcode,
@@ -267,6 +268,10 @@ impl<K: KeySource> Encoder<K> {
         // §5.2: "the most significant bit MUST be 0".
         if payload_len > MAX_PAYLOAD_LEN {
             return Err(UsageError::PayloadTooLong);
+        }
+        // §5.5.1: a Close body starts with a 2-byte code, so never 1 byte.
+        if opcode == Opcode::Close && payload_len == 1 {
+            return Err(UsageError::InvalidClosePayload);
         }
         let len = usize::try_from(payload_len).unwrap_or(usize::MAX);
         check_control(opcode, len, fragment)?;

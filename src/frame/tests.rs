@@ -558,6 +558,10 @@ fn encoder_refuses_lengths_the_decoder_would_reject() {
         enc.header(Opcode::Binary, 1 << 63, Fragment::Last),
         Err(UsageError::PayloadTooLong)
     );
+    assert_eq!(
+        enc.header(Opcode::Close, 1, Fragment::Last),
+        Err(UsageError::InvalidClosePayload)
+    );
     let largest = enc
         .header(Opcode::Binary, u64::MAX >> 1, Fragment::Last)
         .unwrap();

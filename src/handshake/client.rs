@@ -398,9 +398,11 @@ impl<'a> Negotiated<'a> {
 /// [`ClientRequest::write`]: the expected `Sec-WebSocket-Accept` is computed
 /// from its key and the offered subprotocols and extensions are read back
 /// from it, so a caller keeps no other state. Returns `Partial` if `buf`
-/// holds no complete head yet; to wait for one arriving in pieces, run a
-/// [`HeadScanner`](super::HeadScanner) first. Interim responses (`1xx`
-/// other than `101`, such as `100 Continue`) are skipped, as HTTP requires.
+/// holds no complete head yet. Interim responses (`1xx` other than `101`,
+/// such as `100 Continue`) are skipped, as HTTP requires; so call this on
+/// the whole growing buffer until it is `Complete` (a
+/// [`HeadScanner`](super::HeadScanner) over the same buffer would stop at
+/// the end of an interim head).
 ///
 /// # Errors
 ///

@@ -181,7 +181,7 @@ impl<'h> Rejection<'h> {
     /// - [`UsageError::InvalidHeader`] if the status is not 200–599, the
     ///   reason has a control character or non-ASCII byte, a header is
     ///   malformed or reserved (see [`headers`](Self::headers)), or a `204`
-    ///   has a body.
+    ///   or `304` has a body (neither gets a `Content-Length`).
     /// - [`BufferTooSmall`] if `out` is too short; nothing is written.
     pub fn write(&self, out: &mut [u8]) -> Result<usize, Error> {
         // A 1xx is not a final answer, so it cannot refuse anything.
@@ -189,8 +189,9 @@ impl<'h> Rejection<'h> {
             .reason
             .bytes()
             .all(|b| b == b'\t' || b == b' ' || b.is_ascii_graphic());
-        // RFC 9110 §8.6: no Content-Length (and so no body) in a 204.
-        let no_content = self.status == 204;
+        // RFC 9110 §8.6: no Content-Length (and so no body) in a 204, and in
+        // a 304 only the length a 200 would have had, which is unknown here.
+        let no_content = matches!(self.status, 204 | 304);
         if !(200..=599).contains(&self.status)
             || !reason_ok
             || (no_content && !self.body.is_empty())
@@ -242,6 +243,7 @@ const fn standard_reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         204 => "No Content",
+        304 => "Not Modified",
         301 => "Moved Permanently",
         302 => "Found",
         303 => "See Other",
