@@ -88,3 +88,9 @@ for name, text in {"ascii": b"hello", "greek": "κόσμε".encode(), "surrogate
 for name, data in streams(False).items():
     write("frame_roundtrip", name, data)
     write("pair", name, data)
+# server_handshake takes (accept: bool, split: u16, bytes): a request, then
+# frames the client pipelined.
+for name, data in REQUESTS.items():
+    hello = frame(0x81, b"Hello", True) + frame(0x88, b"\x03\xe8", True)
+    write("server_handshake", "accept-" + name, b"\x01\x00\x05" + data + hello)
+    write("server_handshake", "reject-" + name, b"\x00\x00\x20" + data)

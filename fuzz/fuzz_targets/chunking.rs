@@ -5,10 +5,13 @@
 
 use libfuzzer_sys::fuzz_target;
 use rfc6455::{Connection, Role};
-use rfc6455_fuzz::{config, feed, keys, merge};
+use rfc6455_fuzz::{config, feed, header, keys, merge};
 
-fuzz_target!(|data: (u8, Vec<u16>, Vec<u8>)| {
-    let (choice, cuts, input) = data;
+fuzz_target!(|data: &[u8]| {
+    let Some(([choice, a, b, c, d], input)) = header::<5>(data) else {
+        return;
+    };
+    let cuts = [u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])];
     let role = if choice & 1 == 0 {
         Role::Server
     } else {
@@ -30,8 +33,8 @@ fuzz_target!(|data: (u8, Vec<u16>, Vec<u8>)| {
         .map(|&c| usize::from(c) % (input.len() + 1))
         .collect();
     cuts.sort_unstable();
-    let (whole, whole_sent) = feed(&mut make(), &input, &[]);
-    let (split, split_sent) = feed(&mut make(), &input, &cuts);
+    let (whole, whole_sent) = feed(&mut make(), input, &[]);
+    let (split, split_sent) = feed(&mut make(), input, &cuts);
     assert_eq!(merge(whole), merge(split));
     assert_eq!(whole_sent, split_sent);
 });

@@ -8,12 +8,15 @@ use libfuzzer_sys::fuzz_target;
 use rfc6455::{
     validate_response, ClientRequest, Config, Connection, Error, Event, HeadLimits, Status,
 };
-use rfc6455_fuzz::keys;
+use rfc6455_fuzz::{header, keys};
 
 const OFFERED: [&str; 2] = ["chat", "superchat"];
 
-fuzz_target!(|data: (u16, Vec<u8>)| {
-    let (split, response) = data;
+fuzz_target!(|data: &[u8]| {
+    let Some(([a, b], response)) = header::<2>(data) else {
+        return;
+    };
+    let split = u16::from_be_bytes([a, b]);
     let request = ClientRequest::new("example.com")
         .target("/chat")
         .subprotocols(&OFFERED);
@@ -26,7 +29,7 @@ fuzz_target!(|data: (u16, Vec<u8>)| {
     )
     .unwrap();
     let sent = conn.peek_transmit().to_vec();
-    let verdict = validate_response(&response, &sent, HeadLimits::new().max_head_len(4096));
+    let verdict = validate_response(response, &sent, HeadLimits::new().max_head_len(4096));
     if let Ok(Status::Complete(negotiated)) = &verdict {
         assert!(negotiated.head_len() <= response.len());
         assert!(negotiated

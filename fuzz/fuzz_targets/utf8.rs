@@ -5,16 +5,19 @@
 
 use libfuzzer_sys::fuzz_target;
 use rfc6455::Utf8Validator;
+use rfc6455_fuzz::header;
 
-fuzz_target!(|data: (Vec<u8>, Vec<u8>)| {
-    let (cuts, input) = data;
+fuzz_target!(|data: &[u8]| {
+    let Some((cuts, input)) = header::<3>(data) else {
+        return;
+    };
     let mut ends: Vec<usize> = cuts
         .iter()
         .map(|&c| usize::from(c) % (input.len() + 1))
         .collect();
     ends.push(input.len());
     ends.sort_unstable();
-    let expected = core::str::from_utf8(&input);
+    let expected = core::str::from_utf8(input);
     let mut validator = Utf8Validator::new();
     let mut start = 0;
     for &end in &ends {

@@ -137,3 +137,11 @@ pub fn keys(seed: u8) -> impl FnMut(&mut [u8]) {
         }
     }
 }
+
+/// Splits the fuzzer's bytes into a fixed header of `N` bytes (choices,
+/// cut points) and the raw rest, which is protocol bytes as they are: so
+/// the committed seeds are plain RFC vectors and real heads behind a header.
+pub fn header<const N: usize>(data: &[u8]) -> Option<([u8; N], &[u8])> {
+    let (head, rest) = data.split_first_chunk::<N>()?;
+    Some((*head, rest))
+}
