@@ -2,6 +2,7 @@
 //! handshake (RFC 6455 §4–§7).
 
 mod handshake;
+mod prepared;
 mod recv;
 mod rx;
 mod send;

@@ -46,17 +46,22 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 mod client;
+mod extensions;
 mod headers;
 mod http;
+mod negotiated;
 mod response;
+mod scan;
 mod server;
 
-pub(crate) use client::is_interim;
+pub(crate) use negotiated::is_interim;
 
 pub use crate::Status;
-pub use client::{validate_response, ClientRequest, Negotiated, Scheme};
-pub use headers::{ExtensionOffer, ExtensionOffers, ExtensionParam, ExtensionParams, List, Values};
+pub use client::{ClientRequest, Scheme};
+pub use extensions::{ExtensionOffer, ExtensionOffers, ExtensionParam, ExtensionParams};
+pub use headers::{List, Values};
 pub use http::{HeadLimits, HeadScanner, Header, Headers, RequestHead, ResponseHead};
+pub use negotiated::{validate_response, Negotiated};
 pub use response::Rejection;
 pub use server::{Accept, Request, Subprotocols};
 

@@ -1,7 +1,8 @@
 //! The server side: check an upgrade request (RFC 6455 §4.2.1), then answer
 //! it with `101 Switching Protocols` (§4.2.2) or a refusal.
 
-use super::headers::{is_extension_list, ExtensionOffers, List, Values};
+use super::extensions::{is_extension_list, ExtensionOffers};
+use super::headers::{List, Values};
 use super::http::{ascii_str, is_token, HeadLimits, Headers, RequestHead};
 use super::response::{check_headers, write_with};
 use super::{accept_key, decode_key, AcceptKey, HandshakeError, Status};
