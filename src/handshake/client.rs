@@ -2,7 +2,7 @@
 //! the server's answer against the very bytes that were sent.
 
 use super::extensions::{is_extension_list, ExtensionOffers};
-use super::http::is_token;
+use super::http::{is_reg_name_byte, is_token};
 use super::response::{check_headers, is_field_value, write_with, Sink};
 use super::ClientKey;
 use crate::error::{Error, UsageError};
@@ -246,10 +246,7 @@ fn is_uri_host(host: &str) -> bool {
     if host.contains(':') {
         return ipv6(host);
     }
-    !host.is_empty()
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b))
+    !host.is_empty() && host.bytes().all(is_reg_name_byte)
 }
 
 fn put_list(sink: &mut dyn Sink, name: &str, items: &[&str]) {

@@ -314,6 +314,12 @@ pub(crate) const fn is_tchar(b: u8) -> bool {
         | b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
 }
 
+/// A byte of a registered host name or IPv4 address (RFC 3986 §3.2.2
+/// reg-name: unreserved, pct-encoded or sub-delims).
+pub(crate) fn is_reg_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b)
+}
+
 /// RFC 9110 §5.6.2: token = 1*tchar.
 pub(crate) fn is_token(bytes: &[u8]) -> bool {
     !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))

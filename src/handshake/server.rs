@@ -3,7 +3,7 @@
 
 use super::extensions::{is_extension_list, ExtensionOffers};
 use super::headers::{List, Values};
-use super::http::{ascii_str, is_token, HeadLimits, Headers, RequestHead};
+use super::http::{ascii_str, is_reg_name_byte, is_token, HeadLimits, Headers, RequestHead};
 use super::response::{check_headers, write_with};
 use super::{accept_key, decode_key, AcceptKey, HandshakeError, Status};
 use crate::error::{Error, UsageError};
@@ -436,10 +436,11 @@ struct Target<'a> {
 
 /// A plausible `Host` value: uri-host [ ":" port ] (RFC 3986 characters).
 fn is_host(value: &[u8]) -> bool {
+    // The port's colon, and the brackets of an IPv6 literal.
     !value.is_empty()
         && value
             .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:[]".contains(&b))
+            .all(|&b| is_reg_name_byte(b) || b":[]".contains(&b))
 }
 
 #[cfg(test)]
