@@ -136,7 +136,7 @@
 //!
 //! With no features the whole protocol works on caller-provided buffers.
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 

@@ -27,32 +27,48 @@ const BLOCK: usize = 64;
 /// apply_mask(tail, key, 2);
 /// assert_eq!(&data, b"Hello");
 /// ```
+#[inline]
 pub fn apply_mask(buf: &mut [u8], key: [u8; 4], offset: usize) {
     let key = rotate(key, offset);
+    let mut blocks = buf.chunks_exact_mut(BLOCK);
+    if blocks.len() > 0 {
+        let wide = widen(key);
+        for block in &mut blocks {
+            for (b, k) in block.iter_mut().zip(wide.iter()) {
+                *b ^= *k;
+            }
+        }
+    }
+    // The remainder starts at a multiple of BLOCK, itself a multiple of 8, so
+    // the rotated key still lines up; short payloads go a word at a time.
+    let word = u64::from_ne_bytes([
+        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
+    ]);
+    let mut words = blocks.into_remainder().chunks_exact_mut(8);
+    for chunk in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+    }
+    for (b, k) in words.into_remainder().iter_mut().zip(key.iter().cycle()) {
+        *b ^= *k;
+    }
+}
+
+/// The key repeated over a block.
+#[inline]
+fn widen(key: [u8; 4]) -> [u8; BLOCK] {
     let mut wide = [0u8; BLOCK];
     for (i, b) in wide.iter_mut().enumerate() {
         *b = key[i % 4];
     }
-    let mut blocks = buf.chunks_exact_mut(BLOCK);
-    for block in &mut blocks {
-        for (b, k) in block.iter_mut().zip(wide.iter()) {
-            *b ^= *k;
-        }
-    }
-    // The remainder starts at a multiple of BLOCK, itself a multiple of 4, so
-    // the rotated key still lines up.
-    for (b, k) in blocks.into_remainder().iter_mut().zip(key.iter().cycle()) {
-        *b ^= *k;
-    }
+    wide
 }
 
 /// Copies `src` into `dst` (of the same length) while masking it with `key`
 /// from payload offset 0, in one pass.
 pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
-    let mut wide = [0u8; BLOCK];
-    for (i, b) in wide.iter_mut().enumerate() {
-        *b = key[i % 4];
-    }
+    let wide = widen(key);
     let mut dst_blocks = dst.chunks_exact_mut(BLOCK);
     let mut src_blocks = src.chunks_exact(BLOCK);
     for (d, s) in (&mut dst_blocks).zip(&mut src_blocks) {

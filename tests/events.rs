@@ -345,3 +345,59 @@ fn poll_transmit_into_an_empty_buffer_says_output_is_still_queued() {
     assert_eq!(&out[..1], b"i");
     assert_eq!(conn.poll_transmit(&mut out), None);
 }
+
+/// Frames that lie whole in storage take a shortcut; fed whole, split and
+/// byte by byte (`all_ways`), the events, errors and close codes must be the
+/// same as the general path's, at every edge of that shortcut.
+#[test]
+fn whole_frames_and_split_frames_give_the_same_events() {
+    let long = "κόσμε aé€😀 русский 中文 — long enough for the vector check ".repeat(4);
+    let ok = cat(&[
+        client_frame(0x81, b"short"),
+        client_frame(0x81, long.as_bytes()),
+        client_frame(0x82, &[0xff; 200]),
+        client_frame(0x81, b""),
+        client_frame(0x01, b"frag"),
+        client_frame(0x81, b"interleaved"), // a new message inside a fragmented one
+    ]);
+    let out = server_all_ways(&ok);
+    assert_eq!(
+        out.events[..4],
+        [text("short"), text(&long), binary(&[0xff; 200]), text("")]
+    );
+    assert_eq!(
+        out.error(),
+        Some(rfc6455::Error::Protocol(
+            rfc6455::ProtocolError::ExpectedContinuation
+        ))
+    );
+    assert_eq!(out.sent_close_code(), Some(1002));
+
+    let mut bad_long = long.clone().into_bytes();
+    bad_long[150] = 0xff;
+    let cases: [(Vec<u8>, u16); 5] = [
+        (client_frame(0x81, &bad_long), 1007),
+        (client_frame(0x81, b"\xed\xa0\x80"), 1007),
+        (client_frame(0xc1, b"rsv1"), 1002),
+        (server_frame(0x81, b"unmasked"), 1002),
+        (client_frame(0x83, b"reserved opcode"), 1002),
+    ];
+    for (frame, code) in cases {
+        let out = server_all_ways(&cat(&[client_frame(0x81, b"first"), frame]));
+        assert_eq!(out.events[0], text("first"));
+        assert_eq!(out.sent_close_code(), Some(code));
+        assert_eq!(out.state, State::Failed);
+    }
+
+    // Limits: a frame over `max_frame_len` or a message over
+    // `max_message_len` fails with 1009 even when it is all in storage.
+    for config in [
+        Config::new().with_max_frame_len(10),
+        Config::new().with_max_message_len(10),
+    ] {
+        let input = cat(&[client_frame(0x82, &[1; 10]), client_frame(0x82, &[1; 11])]);
+        let out = run_all_ways_with(Role::Server, config, 4096, &input, false);
+        assert_eq!(out.events[0], binary(&[1; 10]));
+        assert_eq!(out.sent_close_code(), Some(1009));
+    }
+}

@@ -7,6 +7,7 @@ mod recv;
 mod rx;
 mod send;
 mod tx;
+mod whole;
 
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;

@@ -119,6 +119,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     fn poll_frames(&mut self) -> Option<Result<Event<'_>, Error>> {
+        if let Some((header, header_len, text)) = self.whole_frame() {
+            return Some(self.deliver_whole(header, header_len, text));
+        }
         loop {
             match self.step() {
                 Err(e) => return Some(Err(self.fail(e))),
@@ -308,8 +311,9 @@ fn data_event(kind: MessageKind, data: &[u8], fin: bool) -> Event<'_> {
     match kind {
         MessageKind::Binary => Event::Binary { data, fin },
         MessageKind::Text => Event::Text {
-            // Validated on arrival; checked again here without `unsafe`.
-            data: core::str::from_utf8(data).unwrap_or(""),
+            // Every byte went through `inbound.utf8` on arrival, and a chunk
+            // ends on a character boundary.
+            data: crate::utf8::str_from_validated(data),
             fin,
         },
     }

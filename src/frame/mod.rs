@@ -228,6 +228,7 @@ impl Header {
     /// A [`ProtocolError`] with close code 1002 for a reserved opcode, a
     /// fragmented or over-long control frame, a non-minimal length encoding,
     /// or a 64-bit length with its most significant bit set.
+    #[inline]
     pub fn parse(buf: &[u8]) -> Result<Status<(Header, usize)>, ProtocolError> {
         let [b0, b1, rest @ ..] = buf else {
             return Ok(Status::Partial);

@@ -9,6 +9,10 @@
 
 use core::fmt;
 
+mod simd;
+
+pub(crate) use simd::{is_valid, str_from_validated};
+
 /// Validation of UTF-8 failed.
 ///
 /// `valid_up_to` counts the bytes, from the start of everything fed to the
@@ -132,6 +136,16 @@ impl Utf8Validator {
                 }
             }
         }
+        // Long pieces go through the vectorised check first, up to the last
+        // character boundary; `core` then only sees the unfinished end (or,
+        // if the check failed, the whole piece, to describe the error).
+        if input.len() >= FAST_MIN_LEN {
+            let whole = whole_chars_len(input);
+            if is_valid(&input[..whole]) {
+                self.done += whole as u64;
+                input = &input[whole..];
+            }
+        }
         match core::str::from_utf8(input) {
             Ok(_) => {
                 self.done += input.len() as u64;
@@ -183,6 +197,30 @@ impl Utf8Validator {
             })
         }
     }
+}
+
+/// Pieces at least this long are checked by [`is_valid`] first.
+const FAST_MIN_LEN: usize = 64;
+
+/// The length of `input` without a character its last bytes begin but do not
+/// finish, judged from the lead byte alone (whether the rest is valid is for
+/// the validator to say).
+fn whole_chars_len(input: &[u8]) -> usize {
+    let len = input.len();
+    for i in (len.saturating_sub(3)..len).rev() {
+        match input[i] {
+            0x00..=0x7f => return len,
+            0x80..=0xbf => continue,
+            lead => {
+                return if i + usize::from(char_width(lead)) > len {
+                    i
+                } else {
+                    len
+                }
+            }
+        }
+    }
+    len
 }
 
 /// The length of a character from its first byte (only called on bytes that
@@ -334,6 +372,24 @@ mod tests {
                 len += piece.len();
             }
             check_all_splits(&input[..len]);
+        }
+    }
+
+    #[test]
+    fn long_inputs_through_the_vector_path_agree_with_core_at_every_split() {
+        let text = "κόσμε aé€😀 русский 中文 — long enough for the vector check".as_bytes();
+        let mut input = [0u8; 128];
+        let n = text.len();
+        input[..n].copy_from_slice(text);
+        check_all_splits(&input[..n]);
+        let step = if cfg!(miri) { 29 } else { 7 };
+        for bad in [&b"\xed\xa0\x80"[..], b"\x80", b"\xf0\x9f\x98"] {
+            for at in (0..n).step_by(step) {
+                input[..at].copy_from_slice(&text[..at]);
+                input[at..at + bad.len()].copy_from_slice(bad);
+                input[at + bad.len()..n + bad.len()].copy_from_slice(&text[at..]);
+                check_all_splits(&input[..n + bad.len()]);
+            }
         }
     }
 
