@@ -30,20 +30,19 @@ const BLOCK: usize = 64;
 #[inline]
 pub fn apply_mask(buf: &mut [u8], key: [u8; 4], offset: usize) {
     let key = rotate(key, offset);
-    let mut blocks = buf.chunks_exact_mut(BLOCK);
-    if blocks.len() > 0 {
-        let wide = widen(key);
-        for block in &mut blocks {
-            for (b, k) in block.iter_mut().zip(wide.iter()) {
-                *b ^= *k;
-            }
-        }
-    }
-    // The remainder starts at a multiple of BLOCK, itself a multiple of 8, so
-    // the rotated key still lines up; short payloads go a word at a time.
     let word = u64::from_ne_bytes([
         key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
     ]);
+    let mut blocks = buf.chunks_exact_mut(BLOCK);
+    for block in &mut blocks {
+        for chunk in block.chunks_exact_mut(8) {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(chunk);
+            chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+        }
+    }
+    // The remainder starts at a multiple of BLOCK, itself a multiple of 8, so
+    // the rotated key still lines up; it goes a word at a time.
     let mut words = blocks.into_remainder().chunks_exact_mut(8);
     for chunk in &mut words {
         let mut bytes = [0u8; 8];
@@ -79,6 +78,35 @@ pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
     let tail = dst_blocks.into_remainder().iter_mut();
     for ((d, s), k) in tail.zip(src_blocks.remainder()).zip(key.iter().cycle()) {
         *d = *s ^ *k;
+    }
+}
+
+/// Moves `len` payload bytes from `from` down to `to` within `buf` (`to <
+/// from`; the ranges may overlap), unmasking them with `key` from payload
+/// offset 0 on the way: one pass instead of an unmasking pass and a move.
+pub(crate) fn move_masked(buf: &mut [u8], from: usize, to: usize, len: usize, key: [u8; 4]) {
+    debug_assert!(to < from && from + len <= buf.len());
+    if from - to >= len {
+        let (low, high) = buf.split_at_mut(from);
+        copy_masked(&mut low[to..to + len], &high[..len], key);
+        return;
+    }
+    // Overlapping: word by word, front to back. Each word is read before its
+    // destination is written, and destinations only reach back over bytes
+    // already read, because `to < from`.
+    let word = u64::from_ne_bytes([
+        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
+    ]);
+    let mut i = 0;
+    while i + 8 <= len {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&buf[from + i..from + i + 8]);
+        buf[to + i..to + i + 8].copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+        i += 8;
+    }
+    while i < len {
+        buf[to + i] = buf[from + i] ^ key[i % 4];
+        i += 1;
     }
 }
 
@@ -159,6 +187,26 @@ mod tests {
             copy_masked(&mut dst[..len], &src[..len], key);
             assert_eq!(dst[..len], expected[..len], "len {len}");
             assert!(dst[len..].iter().all(|&b| b == 0xaa));
+        }
+    }
+
+    #[test]
+    fn move_masked_matches_mask_then_move_for_every_gap_and_length() {
+        let key = [0x9a, 0x01, 0xff, 0x5c];
+        let lens = if cfg!(miri) { 0..=20 } else { 0..=150 };
+        for len in lens {
+            for gap in 1..=len + 9 {
+                let mut buf = [0u8; 400];
+                for (i, b) in buf.iter_mut().enumerate() {
+                    *b = (i * 7 + 3) as u8;
+                }
+                let (to, from) = (5, 5 + gap);
+                let mut want = buf;
+                apply_mask(&mut want[from..from + len], key, 0);
+                want.copy_within(from..from + len, to);
+                move_masked(&mut buf, from, to, len, key);
+                assert_eq!(buf[to..to + len], want[to..to + len], "len {len} gap {gap}");
+            }
         }
     }
 

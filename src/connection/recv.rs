@@ -119,10 +119,17 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     fn poll_frames(&mut self) -> Option<Result<Event<'_>, Error>> {
-        if let Some((header, header_len, text)) = self.whole_frame() {
-            return Some(self.deliver_whole(header, header_len, text));
-        }
         loop {
+            if let Some((header, header_len)) = self.whole_frame() {
+                if header.fin && self.inbound.kind.is_none() {
+                    return Some(self.deliver_whole(&header, header_len));
+                }
+                match self.take_fragment(&header, header_len) {
+                    Err(e) => return Some(Err(self.fail(e))),
+                    Ok(true) => return Some(self.deliver(true)),
+                    Ok(false) => continue,
+                }
+            }
             match self.step() {
                 Err(e) => return Some(Err(self.fail(e))),
                 Ok(Step::NeedMore) => return self.on_input_exhausted(),
@@ -234,7 +241,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// Takes `len` unmasked payload bytes at `start` into the message.
-    fn on_data(&mut self, start: usize, len: usize) -> Result<(), ProtocolError> {
+    pub(super) fn on_data(&mut self, start: usize, len: usize) -> Result<(), ProtocolError> {
         let asm = self.rx.asm;
         let buf = self.rx.bytes();
         if asm != start {
@@ -276,7 +283,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// Hands the assembled message (or a chunk of it) to the application.
-    fn deliver(&mut self, fin: bool) -> Result<Event<'_>, Error> {
+    pub(super) fn deliver(&mut self, fin: bool) -> Result<Event<'_>, Error> {
         let kind = self.inbound.kind.unwrap_or(MessageKind::Binary);
         if fin {
             // §8.1: a text message must end on a character boundary.

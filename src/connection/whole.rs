@@ -1,6 +1,6 @@
-//! The whole-frame path: a final Text or Binary frame that starts a message
-//! and lies entire in the receive storage is unmasked, checked and delivered
-//! where it lies, in one step.
+//! The whole-frame path: a data frame that lies entire in the receive storage
+//! is taken in one step, without the frame decoder; a single-frame message is
+//! unmasked, checked and delivered where it lies.
 //!
 //! It is only a shortcut. It takes a frame only when every check the general
 //! path makes is known to pass except UTF-8 (which it makes itself, with the
@@ -10,21 +10,22 @@
 //! `chunking` fuzz target and the split tests, which feed the same bytes whole
 //! and one byte at a time, compare the two.
 
+use super::send::MessageKind;
 use super::{Connection, State};
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;
 use crate::frame::{Header, Opcode};
 use crate::keys::KeySource;
-use crate::mask::apply_mask;
+use crate::mask::{apply_mask, move_masked};
 use crate::status::Status;
 use crate::utf8;
 
 impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
-    /// The next frame's header, its length and whether it is text, if the
-    /// frame can take the whole-frame path.
+    /// The next frame's header and header length, if the frame can take the
+    /// whole-frame path.
     #[inline]
-    pub(super) fn whole_frame(&mut self) -> Option<(Header, usize, bool)> {
-        if self.inbound.kind.is_some() || !self.decoder.is_between_frames() {
+    pub(super) fn whole_frame(&mut self) -> Option<(Header, usize)> {
+        if !self.decoder.is_between_frames() {
             return None;
         }
         let (read, filled) = (self.rx.read, self.rx.filled);
@@ -32,24 +33,61 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let Ok(Status::Complete((header, header_len))) = Header::parse(input) else {
             return None;
         };
-        let text = match header.opcode {
-            Opcode::Text => true,
-            Opcode::Binary => false,
-            _ => return None,
-        };
         let len = usize::try_from(header.payload_len).ok()?;
         let whole = header_len.checked_add(len)? <= input.len();
-        (whole && self.takes_whole(&header)).then_some((header, header_len, text))
+        (whole && self.takes_whole(&header)).then_some((header, header_len))
+    }
+
+    /// Takes in a fragment [`whole_frame`](Self::whole_frame) found, as
+    /// `on_header` and `on_data` would; returns whether it ended the message.
+    pub(super) fn take_fragment(
+        &mut self,
+        header: &Header,
+        header_len: usize,
+    ) -> Result<bool, ProtocolError> {
+        let inbound = &mut self.inbound;
+        inbound.frame = header.opcode;
+        inbound.frame_fin = header.fin;
+        self.rx.read += header_len;
+        if header.opcode == Opcode::Continuation {
+            inbound.fragments += 1;
+            inbound.len += header.payload_len;
+        } else {
+            inbound.kind = Some(match header.opcode {
+                Opcode::Text => MessageKind::Text,
+                _ => MessageKind::Binary,
+            });
+            inbound.len = header.payload_len;
+            inbound.fragments = 1;
+            inbound.utf8.reset();
+            self.rx.settle();
+            #[cfg(feature = "alloc")]
+            self.message.clear();
+        }
+        // `whole_frame` checked that the payload is all in storage. It is
+        // unmasked as it moves to the end of the message so far.
+        let (mut start, len, asm) = (self.rx.read, header.payload_len as usize, self.rx.asm);
+        self.rx.read += len;
+        if let Some(key) = header.mask {
+            if asm < start {
+                move_masked(self.rx.bytes(), start, asm, len, key);
+                start = asm;
+            } else {
+                apply_mask(&mut self.rx.bytes()[start..start + len], key, 0);
+            }
+        }
+        self.on_data(start, len)?;
+        Ok(header.fin)
     }
 
     /// Delivers the frame [`whole_frame`](Self::whole_frame) found.
     #[inline]
     pub(super) fn deliver_whole(
         &mut self,
-        header: Header,
+        header: &Header,
         header_len: usize,
-        text: bool,
     ) -> Result<Event<'_>, Error> {
+        let text = header.opcode == Opcode::Text;
         // `whole_frame` checked that the payload is all in storage.
         let len = header.payload_len as usize;
         let start = self.rx.read + header_len;
@@ -77,15 +115,21 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         })
     }
 
-    /// Whether the general path would accept this header without an error
-    /// and deliver its frame as a whole message.
+    /// Whether the general path would take this data frame without an error.
     #[inline]
     fn takes_whole(&self, header: &Header) -> bool {
-        header.fin
-            && header.rsv == 0
+        let (config, inbound) = (&self.config, &self.inbound);
+        let message_len_after = match (header.opcode, inbound.kind) {
+            (Opcode::Text | Opcode::Binary, None) => header.payload_len,
+            (Opcode::Continuation, Some(_)) if inbound.fragments < config.max_fragments => {
+                inbound.len.saturating_add(header.payload_len)
+            }
+            _ => return false,
+        };
+        header.rsv == 0
             && header.mask.is_some() == self.decoder.role().is_server()
-            && header.payload_len <= self.config.max_frame_len
-            && header.payload_len <= self.config.max_message_len
+            && header.payload_len <= config.max_frame_len
+            && message_len_after <= config.max_message_len
             && matches!(self.state, State::Open | State::CloseSent)
     }
 }

@@ -200,7 +200,7 @@ impl Utf8Validator {
 }
 
 /// Pieces at least this long are checked by [`is_valid`] first.
-const FAST_MIN_LEN: usize = 64;
+const FAST_MIN_LEN: usize = 32;
 
 /// The length of `input` without a character its last bytes begin but do not
 /// finish, judged from the lead byte alone (whether the rest is valid is for

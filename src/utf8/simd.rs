@@ -47,7 +47,7 @@ mod avx2 {
     use core::arch::x86_64::*;
 
     /// Below this, `core`'s validator (word-at-a-time for ASCII) wins.
-    pub(super) const MIN_LEN: usize = 64;
+    pub(super) const MIN_LEN: usize = 32;
 
     /// Whether the CPU has AVX2.
     #[inline]
