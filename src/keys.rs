@@ -105,6 +105,8 @@ impl KeySource for NoKeys {
 pub struct StdKeys {
     state: std::hash::RandomState,
     counter: u64,
+    /// The unused half of the last hash, for the next masking key.
+    spare: Option<[u8; 4]>,
 }
 
 #[cfg(feature = "std")]
@@ -115,6 +117,7 @@ impl StdKeys {
         StdKeys {
             state: std::hash::RandomState::new(),
             counter: 0,
+            spare: None,
         }
     }
 }
@@ -129,12 +132,29 @@ impl Default for StdKeys {
 #[cfg(feature = "std")]
 impl KeySource for StdKeys {
     fn fill(&mut self, dest: &mut [u8]) {
-        use core::hash::BuildHasher;
         for chunk in dest.chunks_mut(8) {
-            self.counter = self.counter.wrapping_add(1);
-            let word = self.state.hash_one(self.counter).to_le_bytes();
-            chunk.copy_from_slice(&word[..chunk.len()]);
+            chunk.copy_from_slice(&self.next_word()[..chunk.len()]);
         }
+    }
+
+    /// One hash gives two masking keys.
+    fn mask_key(&mut self) -> [u8; 4] {
+        if let Some(key) = self.spare.take() {
+            return key;
+        }
+        let [a, b, c, d, e, f, g, h] = self.next_word();
+        self.spare = Some([e, f, g, h]);
+        [a, b, c, d]
+    }
+}
+
+#[cfg(feature = "std")]
+impl StdKeys {
+    /// The keyed hash of the next counter value: 8 fresh bytes.
+    fn next_word(&mut self) -> [u8; 8] {
+        use core::hash::BuildHasher;
+        self.counter = self.counter.wrapping_add(1);
+        self.state.hash_one(self.counter).to_le_bytes()
     }
 }
 
@@ -153,6 +173,19 @@ mod tests {
         assert_ne!(x, y);
         let first = a.mask_key();
         assert_ne!(first, a.mask_key());
+    }
+
+    #[test]
+    fn two_masking_keys_come_from_each_hash_and_none_is_reused() {
+        let mut keys = StdKeys::new();
+        let mut same_seed = keys.clone();
+        let mut words = [0u8; 16];
+        same_seed.fill(&mut words);
+        let mut masks = [0u8; 16];
+        for chunk in masks.chunks_mut(4) {
+            chunk.copy_from_slice(&keys.mask_key());
+        }
+        assert_eq!(masks, words);
     }
 
     #[test]
