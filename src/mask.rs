@@ -81,6 +81,30 @@ pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
     }
 }
 
+/// [`apply_mask`] from payload offset 0, also telling whether the unmasked
+/// bytes are all ASCII (and so valid UTF-8), in the same pass.
+#[inline]
+pub(crate) fn apply_mask_ascii(buf: &mut [u8], key: [u8; 4]) -> bool {
+    let word = u64::from_ne_bytes([
+        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
+    ]);
+    let mut seen = 0u64;
+    let mut words = buf.chunks_exact_mut(8);
+    for chunk in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let plain = u64::from_ne_bytes(bytes) ^ word;
+        seen |= plain;
+        chunk.copy_from_slice(&plain.to_ne_bytes());
+    }
+    let mut high = 0u8;
+    for (b, k) in words.into_remainder().iter_mut().zip(key.iter().cycle()) {
+        *b ^= *k;
+        high |= *b;
+    }
+    seen & 0x8080_8080_8080_8080 == 0 && high < 0x80
+}
+
 /// Moves `len` payload bytes from `from` down to `to` within `buf` (`to <
 /// from`; the ranges may overlap), unmasking them with `key` from payload
 /// offset 0 on the way: one pass instead of an unmasking pass and a move.
@@ -206,6 +230,24 @@ mod tests {
                 want.copy_within(from..from + len, to);
                 move_masked(&mut buf, from, to, len, key);
                 assert_eq!(buf[to..to + len], want[to..to + len], "len {len} gap {gap}");
+            }
+        }
+    }
+
+    #[test]
+    fn apply_mask_ascii_masks_and_finds_any_high_byte() {
+        let key = [0x37, 0xfa, 0x21, 0x3d];
+        for len in 0..=40 {
+            for high_at in (0..len).map(Some).chain([None]) {
+                let mut plain = [b'a'; 40];
+                if let Some(at) = high_at {
+                    plain[at] = 0xc3;
+                }
+                let mut buf = plain;
+                apply_mask(&mut buf[..len], key, 0);
+                let ascii = apply_mask_ascii(&mut buf[..len], key);
+                assert_eq!(buf[..len], plain[..len]);
+                assert_eq!(ascii, high_at.is_none(), "len {len} high at {high_at:?}");
             }
         }
     }

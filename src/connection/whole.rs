@@ -16,9 +16,13 @@ use crate::error::{Error, ProtocolError};
 use crate::event::Event;
 use crate::frame::{Header, Opcode};
 use crate::keys::KeySource;
-use crate::mask::{apply_mask, move_masked};
+use crate::mask::{apply_mask, apply_mask_ascii, move_masked};
 use crate::status::Status;
 use crate::utf8;
+
+/// Text payloads up to this length are unmasked and checked for ASCII in one
+/// pass; longer ones go to the vector paths.
+const SHORT: usize = 256;
 
 impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// The next frame's header and header length, if the frame can take the
@@ -92,12 +96,18 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let len = header.payload_len as usize;
         let start = self.rx.read + header_len;
         let payload = &mut self.rx.bytes()[start..start + len];
-        if let Some(key) = header.mask {
-            apply_mask(payload, key, 0);
-        }
+        // Short text is unmasked and checked for ASCII in one pass.
+        let ascii = match header.mask {
+            Some(key) if text && len <= SHORT => apply_mask_ascii(payload, key),
+            Some(key) => {
+                apply_mask(payload, key, 0);
+                false
+            }
+            None => false,
+        };
         // §8.1: invalid text fails the connection (1007), as on the general
         // path.
-        if text && !utf8::is_valid(payload) {
+        if text && !ascii && !utf8::is_valid(payload) {
             return Err(self.fail(ProtocolError::InvalidUtf8));
         }
         self.rx.read = start + len;
