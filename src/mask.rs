@@ -54,29 +54,30 @@ pub fn apply_mask(buf: &mut [u8], key: [u8; 4], offset: usize) {
     }
 }
 
-/// The key repeated over a block.
-#[inline]
-fn widen(key: [u8; 4]) -> [u8; BLOCK] {
-    let mut wide = [0u8; BLOCK];
-    for (i, b) in wide.iter_mut().enumerate() {
-        *b = key[i % 4];
-    }
-    wide
-}
-
 /// Copies `src` into `dst` (of the same length) while masking it with `key`
 /// from payload offset 0, in one pass.
 pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
-    let wide = widen(key);
+    let word = u64::from_ne_bytes([
+        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
+    ]);
     let mut dst_blocks = dst.chunks_exact_mut(BLOCK);
     let mut src_blocks = src.chunks_exact(BLOCK);
     for (d, s) in (&mut dst_blocks).zip(&mut src_blocks) {
-        for ((d, s), k) in d.iter_mut().zip(s.iter()).zip(wide.iter()) {
-            *d = *s ^ *k;
+        for (d, s) in d.chunks_exact_mut(8).zip(s.chunks_exact(8)) {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(s);
+            d.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
         }
     }
-    let tail = dst_blocks.into_remainder().iter_mut();
-    for ((d, s), k) in tail.zip(src_blocks.remainder()).zip(key.iter().cycle()) {
+    let mut dst_words = dst_blocks.into_remainder().chunks_exact_mut(8);
+    let mut src_words = src_blocks.remainder().chunks_exact(8);
+    for (d, s) in (&mut dst_words).zip(&mut src_words) {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(s);
+        d.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+    }
+    let tail = dst_words.into_remainder().iter_mut();
+    for ((d, s), k) in tail.zip(src_words.remainder()).zip(key.iter().cycle()) {
         *d = *s ^ *k;
     }
 }

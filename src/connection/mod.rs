@@ -120,6 +120,9 @@ struct Inbound {
     len: u64,
     /// Frames of the message so far.
     fragments: u32,
+    /// Whether the message's last frame has been taken in, but not yet all
+    /// of it delivered.
+    complete: bool,
     utf8: Utf8Validator,
 }
 
@@ -223,6 +226,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 frame_fin: false,
                 len: 0,
                 fragments: 0,
+                complete: false,
                 utf8: Utf8Validator::new(),
             },
             outbound: None,

@@ -120,15 +120,17 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     fn poll_frames(&mut self) -> Option<Result<Event<'_>, Error>> {
         loop {
+            if let Some(fin) = self.data_ready() {
+                return Some(self.deliver(fin));
+            }
             if let Some((header, header_len)) = self.whole_frame() {
-                if header.fin && self.inbound.kind.is_none() {
+                if header.fin && self.inbound.kind.is_none() && self.fits_one_chunk(&header) {
                     return Some(self.deliver_whole(&header, header_len));
                 }
-                match self.take_fragment(&header, header_len) {
-                    Err(e) => return Some(Err(self.fail(e))),
-                    Ok(true) => return Some(self.deliver(true)),
-                    Ok(false) => continue,
+                if let Err(e) = self.take_fragment(&header, header_len) {
+                    return Some(Err(self.fail(e)));
                 }
+                continue;
             }
             match self.step() {
                 Err(e) => return Some(Err(self.fail(e))),
@@ -157,9 +159,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                     if let Err(e) = self.on_data(start, len) {
                         return Some(Err(self.fail(e)));
                     }
-                    if end_of_frame && self.inbound.frame_fin {
-                        return Some(self.deliver(true));
-                    }
+                    self.inbound.complete = end_of_frame && self.inbound.frame_fin;
                 }
             }
         }
@@ -263,15 +263,32 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         Ok(())
     }
 
-    /// No more input: deliver a chunk if the storage is full of payload, or
-    /// report the end of the transport.
-    fn on_input_exhausted(&mut self) -> Option<Result<Event<'_>, Error>> {
-        if self.inbound.kind.is_some()
-            && self.config.message_mode == MessageMode::Stream
-            && self.rx.assembled() == self.rx.cap
+    /// Whether message data is ready to deliver: `Some(false)` for a chunk,
+    /// `Some(true)` for the (rest of the) message.
+    ///
+    /// In stream mode a chunk is the first [`chunk_len`](Self::chunk_len)
+    /// bytes of what is assembled, cut back to a character boundary in text,
+    /// and goes out as soon as more than that is assembled. Chunk boundaries
+    /// are so a function of the message alone, whatever the reads were; and
+    /// a storage full of one message is delivered without being moved.
+    fn data_ready(&self) -> Option<bool> {
+        self.inbound.kind?;
+        if self.config.message_mode == MessageMode::Stream && self.rx.assembled() > self.chunk_len()
         {
-            return Some(self.deliver(false));
+            return Some(false);
         }
+        self.inbound.complete.then_some(true)
+    }
+
+    /// The most payload a chunk carries in stream mode: the storage less the
+    /// longest frame header, so a full storage always holds more than a
+    /// chunk.
+    pub(super) const fn chunk_len(&self) -> usize {
+        self.rx.cap - crate::frame::MAX_HEADER_LEN
+    }
+
+    /// No more input: report the end of the transport if it ended.
+    fn on_input_exhausted(&mut self) -> Option<Result<Event<'_>, Error>> {
         if self.eof {
             self.transition(State::Closed);
             return Some(Ok(Event::Close {
@@ -291,6 +308,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 return Err(self.fail(ProtocolError::InvalidUtf8));
             }
             self.inbound.kind = None;
+            self.inbound.complete = false;
         }
         #[cfg(feature = "alloc")]
         if self.config.message_mode == MessageMode::Reassemble {
@@ -304,7 +322,16 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         } else {
             // A chunk ends on a character boundary; the unfinished character
             // stays for the next chunk.
-            let end = self.rx.asm - self.inbound.utf8.incomplete_len();
+            let validated = self.rx.asm - self.inbound.utf8.incomplete_len();
+            let mut end = validated.min(start + self.chunk_len());
+            if kind == MessageKind::Text {
+                let bytes = self.rx.bytes();
+                // Valid UTF-8 before `validated`: at most 3 continuation
+                // bytes precede a boundary.
+                while end > start && end < validated && bytes[end] & 0xc0 == 0x80 {
+                    end -= 1;
+                }
+            }
             self.rx.msg_start = end;
             end
         };

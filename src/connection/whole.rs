@@ -12,6 +12,7 @@
 
 use super::send::MessageKind;
 use super::{Connection, State};
+use crate::config::MessageMode;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;
 use crate::frame::{Header, Opcode};
@@ -42,13 +43,21 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         (whole && self.takes_whole(&header)).then_some((header, header_len))
     }
 
+    /// Whether a single-frame message can be delivered as one event (in
+    /// stream mode, chunks are at most [`chunk_len`](Self::chunk_len)).
+    #[inline]
+    pub(super) fn fits_one_chunk(&self, header: &Header) -> bool {
+        self.config.message_mode != MessageMode::Stream
+            || header.payload_len <= self.chunk_len() as u64
+    }
+
     /// Takes in a fragment [`whole_frame`](Self::whole_frame) found, as
-    /// `on_header` and `on_data` would; returns whether it ended the message.
+    /// `on_header` and `on_data` would.
     pub(super) fn take_fragment(
         &mut self,
         header: &Header,
         header_len: usize,
-    ) -> Result<bool, ProtocolError> {
+    ) -> Result<(), ProtocolError> {
         let inbound = &mut self.inbound;
         inbound.frame = header.opcode;
         inbound.frame_fin = header.fin;
@@ -81,7 +90,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             }
         }
         self.on_data(start, len)?;
-        Ok(header.fin)
+        self.inbound.complete = header.fin;
+        Ok(())
     }
 
     /// Delivers the frame [`whole_frame`](Self::whole_frame) found.
