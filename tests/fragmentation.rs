@@ -182,3 +182,55 @@ fn events_before_the_violation_are_kept() {
     assert_eq!(out.sent[0].0, rfc6455::Opcode::Pong);
     assert_eq!(out.sent_close_code(), Some(1002));
 }
+
+/// Text fragments that lie whole in storage are validated together, but the
+/// first error in the stream is still the one reported, before any later
+/// frame is looked at, whatever follows and however the bytes arrive.
+#[test]
+fn invalid_text_in_a_fragment_fails_before_any_later_frame() {
+    let followers: [(Vec<u8>, &str); 4] = [
+        (client_frame(0x00, b" more valid text"), "a valid fragment"),
+        (client_frame(0x40, b"rsv1"), "a fragment with RSV1 set"),
+        (client_frame(0x89, b"ping"), "a Ping"),
+        (client_frame(0x81, b"new message"), "a new message"),
+    ];
+    for (follower, what) in followers {
+        let input = cat(&[
+            client_frame(0x01, "€ ok ".as_bytes()),
+            client_frame(0x00, b"then \xed\xa0\x80 a surrogate"),
+            follower,
+            client_frame(0x80, b"end"),
+        ]);
+        let out = server_all_ways(&input);
+        assert_eq!(
+            out.events,
+            [proto_err(ProtocolError::InvalidUtf8)],
+            "followed by {what}"
+        );
+        assert_eq!(out.sent_close_code(), Some(1007), "followed by {what}");
+    }
+}
+
+/// A character split across fragments, and a chunk boundary inside a
+/// character, both in storage at once: the text arrives intact.
+#[test]
+fn characters_straddling_fragments_and_chunks_arrive_intact() {
+    let text = "κόσμε €𝄞 ".repeat(40);
+    let bytes = text.as_bytes();
+    let mut frames = Vec::new();
+    for (i, piece) in bytes.chunks(7).enumerate() {
+        let first = if i == 0 { 0x01 } else { 0x00 };
+        let fin = if (i + 1) * 7 >= bytes.len() { 0x80 } else { 0 };
+        frames.push(client_frame(first | fin, piece));
+    }
+    let out = run_all_ways_with(Role::Server, Config::new(), 256, &cat(&frames), false);
+    let got: String = out
+        .events
+        .iter()
+        .map(|e| match e {
+            Ev::Text(t, _) => t.clone(),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(got, text);
+}

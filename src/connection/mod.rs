@@ -123,6 +123,9 @@ struct Inbound {
     /// Whether the message's last frame has been taken in, but not yet all
     /// of it delivered.
     complete: bool,
+    /// Text bytes at the end of the assembled payload that the whole-frame
+    /// path took in without validating yet (see `whole.rs`).
+    unchecked: usize,
     utf8: Utf8Validator,
 }
 
@@ -227,6 +230,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 len: 0,
                 fragments: 0,
                 complete: false,
+                unchecked: 0,
                 utf8: Utf8Validator::new(),
             },
             outbound: None,

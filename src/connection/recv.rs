@@ -121,6 +121,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     fn poll_frames(&mut self) -> Option<Result<Event<'_>, Error>> {
         loop {
             if let Some(fin) = self.data_ready() {
+                if let Err(e) = self.check_deferred_text() {
+                    return Some(Err(self.fail(e)));
+                }
                 return Some(self.deliver(fin));
             }
             if let Some((header, header_len)) = self.whole_frame() {
@@ -131,6 +134,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                     return Some(Err(self.fail(e)));
                 }
                 continue;
+            }
+            if let Err(e) = self.check_deferred_text() {
+                return Some(Err(self.fail(e)));
             }
             match self.step() {
                 Err(e) => return Some(Err(self.fail(e))),

@@ -89,9 +89,46 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 apply_mask(&mut self.rx.bytes()[start..start + len], key, 0);
             }
         }
-        self.on_data(start, len)?;
+        if self.config.message_mode == MessageMode::Stream {
+            // The payload now ends the message so far (an unmasked one still
+            // has to move there). Text is validated later, in one pass over
+            // every fragment taken in a row.
+            if start != asm {
+                self.rx.bytes().copy_within(start..start + len, asm);
+            }
+            self.rx.asm += len;
+            if self.inbound.kind == Some(MessageKind::Text) {
+                self.inbound.unchecked += len;
+            }
+        } else {
+            self.on_data(start, len)?;
+        }
         self.inbound.complete = header.fin;
         Ok(())
+    }
+
+    /// Validates the text [`take_fragment`](Self::take_fragment) left
+    /// unchecked.
+    ///
+    /// Called before anything else can happen: before the general path
+    /// decodes another frame, and before any data is delivered. So the
+    /// connection still fails on invalid text before it looks at any later
+    /// frame (the first error in the stream is the one reported, as on the
+    /// general path), and never delivers unvalidated bytes; only the work is
+    /// batched.
+    #[inline]
+    pub(super) fn check_deferred_text(&mut self) -> Result<(), ProtocolError> {
+        let n = self.inbound.unchecked;
+        if n == 0 {
+            return Ok(());
+        }
+        self.inbound.unchecked = 0;
+        let asm = self.rx.asm;
+        let piece = &self.rx.buf.as_mut()[asm - n..asm];
+        self.inbound
+            .utf8
+            .feed(piece)
+            .map_err(|_| ProtocolError::InvalidUtf8)
     }
 
     /// Delivers the frame [`whole_frame`](Self::whole_frame) found.
