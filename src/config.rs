@@ -4,11 +4,13 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MessageMode {
     /// Messages are assembled in the connection's storage and delivered
-    /// whole when they fit; a larger message is delivered in chunks of the
-    /// storage size less 14 bytes (the longest frame header), with `fin` set
-    /// on the last. Text chunks end on character boundaries, up to 3 bytes
-    /// sooner. Where chunks end depends only on the message, not on how its
-    /// bytes were read. Needs no allocator; memory use is the storage.
+    /// whole when they fit in one chunk: the storage size less 14 bytes (the
+    /// longest frame header). Once the lengths declared so far say a message
+    /// will not fit, its bytes are delivered as they arrive, in chunks of at
+    /// most that size, with `fin` set on the last; all of a message's bytes
+    /// before a control frame are delivered before that frame's event. Text
+    /// chunks end on character boundaries. Needs no allocator; memory use is
+    /// the storage.
     Stream,
     /// Every message is reassembled into one heap buffer and delivered whole,
     /// up to [`Config::max_message_len`] (1009 beyond). The buffer is reused,

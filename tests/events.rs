@@ -81,7 +81,8 @@ fn message_larger_than_storage_arrives_in_chunks_on_char_boundaries() {
     let (pieces, _) = run_pieces(Role::Server, Config::new(), 256, &input, &[], false);
     assert!(pieces.len() >= 4, "{}", pieces.len());
     for piece in &pieces[..pieces.len() - 1] {
-        assert!(matches!(piece, Ev::Text(s, false) if !s.is_empty() && s.len() <= 256));
+        // Chunks hold at most the storage less the longest header (14).
+        assert!(matches!(piece, Ev::Text(s, false) if !s.is_empty() && s.len() <= 256 - 14));
     }
     assert!(matches!(pieces.last(), Some(Ev::Text(_, true))));
 }
@@ -95,7 +96,7 @@ fn binary_larger_than_storage_streams_with_bounded_memory() {
     assert_eq!(out.events, [binary(&data)]);
     assert!(pieces
         .iter()
-        .all(|p| matches!(p, Ev::Binary(d, _) if d.len() <= 1024)));
+        .all(|p| matches!(p, Ev::Binary(d, _) if d.len() <= 1024 - 14)));
     let (_, split) = run_pieces(
         Role::Server,
         Config::new(),
@@ -105,6 +106,43 @@ fn binary_larger_than_storage_streams_with_bounded_memory() {
         false,
     );
     assert_eq!(split, out);
+}
+
+/// A fragmented message that turns out larger than a chunk, with Pings
+/// between its fragments, fed whole: no chunk beyond the storage less 14
+/// bytes, and all data before each Ping is delivered before it.
+#[test]
+fn chunks_of_a_fragmented_message_stay_within_the_limit_and_precede_later_pings() {
+    let mut frames = Vec::new();
+    for i in 0..6u8 {
+        let first = if i == 0 { 0x02 } else { 0x00 };
+        let fin = if i == 5 { 0x80 } else { 0 };
+        frames.push(client_frame(first | fin, &[i; 100]));
+        frames.push(client_frame(0x89, &[i]));
+    }
+    let input = cat(&frames);
+    for cuts in [vec![], (1..input.len()).collect::<Vec<_>>(), vec![150, 400]] {
+        let (pieces, _) = run_pieces(Role::Server, Config::new(), 256, &input, &cuts, false);
+        let mut data_seen = 0;
+        for piece in &pieces {
+            match piece {
+                Ev::Binary(d, _) => {
+                    assert!(d.len() <= 256 - 14, "a chunk of {}", d.len());
+                    data_seen += d.len();
+                }
+                // Ping i follows fragment i. The first two fragments are held
+                // (the message might still fit in one chunk); from the third,
+                // the message is known not to fit and flows out at once.
+                Ev::Ping(p) => {
+                    let i = usize::from(p[0]);
+                    let want = if i < 2 { 0 } else { (i + 1) * 100 };
+                    assert_eq!(data_seen, want, "before Ping {i}, cuts {}", cuts.len());
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(data_seen, 600);
+    }
 }
 
 #[test]

@@ -272,16 +272,26 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// Whether message data is ready to deliver: `Some(false)` for a chunk,
     /// `Some(true)` for the (rest of the) message.
     ///
-    /// In stream mode a chunk is the first [`chunk_len`](Self::chunk_len)
-    /// bytes of what is assembled, cut back to a character boundary in text,
-    /// and goes out as soon as more than that is assembled. Chunk boundaries
-    /// are so a function of the message alone, whatever the reads were; and
-    /// a storage full of one message is delivered without being moved.
+    /// In stream mode a message that fits in one chunk
+    /// ([`chunk_len`](Self::chunk_len)) is delivered whole. Once the lengths
+    /// declared so far say it will not fit, what has arrived is delivered as
+    /// soon as it is unmasked (text: validated, up to a character boundary),
+    /// in chunks of at most `chunk_len`. The storage is then emptied after
+    /// every read and stays hot in the cache, and every byte of a message
+    /// goes out before any control frame that follows it, however the bytes
+    /// were read.
     fn data_ready(&self) -> Option<bool> {
         self.inbound.kind?;
-        if self.config.message_mode == MessageMode::Stream && self.rx.assembled() > self.chunk_len()
-        {
-            return Some(false);
+        if self.config.message_mode == MessageMode::Stream {
+            let assembled = self.rx.assembled();
+            let streaming = self.inbound.len > self.chunk_len() as u64;
+            // Bytes that may still end up in an unfinished character.
+            let held = self.inbound.utf8.incomplete_len() + self.inbound.unchecked;
+            if assembled > self.chunk_len()
+                || (streaming && !self.inbound.complete && assembled > held)
+            {
+                return Some(false);
+            }
         }
         self.inbound.complete.then_some(true)
     }

@@ -102,17 +102,25 @@ impl Opcode {
 impl TryFrom<u8> for Opcode {
     type Error = ProtocolError;
 
+    #[inline]
     fn try_from(value: u8) -> Result<Self, ProtocolError> {
-        match value {
-            0x0 => Ok(Opcode::Continuation),
-            0x1 => Ok(Opcode::Text),
-            0x2 => Ok(Opcode::Binary),
-            0x8 => Ok(Opcode::Close),
-            0x9 => Ok(Opcode::Ping),
-            0xa => Ok(Opcode::Pong),
-            // §5.2: reserved opcodes; "If an unknown opcode is received, the
-            // receiving endpoint MUST _Fail the WebSocket Connection_."
-            other => Err(ProtocolError::ReservedOpcode(other)),
+        // A table, not a `match`: one load instead of an indirect jump on
+        // the hottest path of the decoder.
+        const OPCODES: [Option<Opcode>; 16] = {
+            let mut t = [None; 16];
+            t[0x0] = Some(Opcode::Continuation);
+            t[0x1] = Some(Opcode::Text);
+            t[0x2] = Some(Opcode::Binary);
+            t[0x8] = Some(Opcode::Close);
+            t[0x9] = Some(Opcode::Ping);
+            t[0xa] = Some(Opcode::Pong);
+            t
+        };
+        // §5.2: reserved opcodes; "If an unknown opcode is received, the
+        // receiving endpoint MUST _Fail the WebSocket Connection_."
+        match OPCODES.get(usize::from(value)) {
+            Some(Some(opcode)) => Ok(*opcode),
+            _ => Err(ProtocolError::ReservedOpcode(value)),
         }
     }
 }
