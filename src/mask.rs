@@ -4,8 +4,7 @@
 //! at any offset, so a payload that arrives in pieces is unmasked piece by
 //! piece with the offset of each piece within the frame's payload.
 
-/// How many bytes the wide loop handles per step. A fixed-size inner loop lets
-/// the compiler turn it into vector XORs on any target, without `unsafe`.
+/// How many bytes the wide loop handles per step.
 const BLOCK: usize = 64;
 
 /// XORs `buf` with the masking `key`, as the bytes at position `offset` (and
@@ -29,10 +28,29 @@ const BLOCK: usize = 64;
 /// ```
 #[inline]
 pub fn apply_mask(buf: &mut [u8], key: [u8; 4], offset: usize) {
-    let key = rotate(key, offset);
-    let word = u64::from_ne_bytes([
+    crate::simd::xor_words(buf, key_word(rotate(key, offset)));
+}
+
+/// Copies `src` into `dst` (of the same length) while masking it with `key`
+/// from payload offset 0, in one pass.
+#[inline]
+pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
+    crate::simd::copy_xor_words(dst, src, key_word(key));
+}
+
+/// The key twice over, as one 8-byte word.
+#[inline]
+const fn key_word(key: [u8; 4]) -> u64 {
+    u64::from_ne_bytes([
         key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
-    ]);
+    ])
+}
+
+/// XORs `buf` with `word`'s bytes repeated. Fixed-size inner loops let the
+/// compiler use vector XORs on any target without `unsafe` (and
+/// [`crate::simd`] compiles this again with AVX2).
+#[inline(always)]
+pub(crate) fn xor_words(buf: &mut [u8], word: u64) {
     let mut blocks = buf.chunks_exact_mut(BLOCK);
     for block in &mut blocks {
         for chunk in block.chunks_exact_mut(8) {
@@ -41,25 +59,23 @@ pub fn apply_mask(buf: &mut [u8], key: [u8; 4], offset: usize) {
             chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
         }
     }
-    // The remainder starts at a multiple of BLOCK, itself a multiple of 8, so
-    // the rotated key still lines up; it goes a word at a time.
+    // The remainder starts at a multiple of 8, so the word still lines up.
     let mut words = blocks.into_remainder().chunks_exact_mut(8);
     for chunk in &mut words {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(chunk);
         chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
     }
-    for (b, k) in words.into_remainder().iter_mut().zip(key.iter().cycle()) {
-        *b ^= *k;
+    let tail = words.into_remainder();
+    for (b, k) in tail.iter_mut().zip(word.to_ne_bytes()) {
+        *b ^= k;
     }
 }
 
-/// Copies `src` into `dst` (of the same length) while masking it with `key`
-/// from payload offset 0, in one pass.
-pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
-    let word = u64::from_ne_bytes([
-        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
-    ]);
+/// Copies `src` into `dst` (the same length) XORed with `word`'s bytes
+/// repeated.
+#[inline(always)]
+pub(crate) fn copy_xor_words(dst: &mut [u8], src: &[u8], word: u64) {
     let mut dst_blocks = dst.chunks_exact_mut(BLOCK);
     let mut src_blocks = src.chunks_exact(BLOCK);
     for (d, s) in (&mut dst_blocks).zip(&mut src_blocks) {
@@ -77,8 +93,8 @@ pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
         d.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
     }
     let tail = dst_words.into_remainder().iter_mut();
-    for ((d, s), k) in tail.zip(src_words.remainder()).zip(key.iter().cycle()) {
-        *d = *s ^ *k;
+    for ((d, s), k) in tail.zip(src_words.remainder()).zip(word.to_ne_bytes()) {
+        *d = *s ^ k;
     }
 }
 
@@ -86,9 +102,7 @@ pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
 /// bytes are all ASCII (and so valid UTF-8), in the same pass.
 #[inline]
 pub(crate) fn apply_mask_ascii(buf: &mut [u8], key: [u8; 4]) -> bool {
-    let word = u64::from_ne_bytes([
-        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
-    ]);
+    let word = key_word(key);
     let mut seen = 0u64;
     let mut words = buf.chunks_exact_mut(8);
     for chunk in &mut words {
@@ -119,9 +133,7 @@ pub(crate) fn move_masked(buf: &mut [u8], from: usize, to: usize, len: usize, ke
     // Overlapping: word by word, front to back. Each word is read before its
     // destination is written, and destinations only reach back over bytes
     // already read, because `to < from`.
-    let word = u64::from_ne_bytes([
-        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
-    ]);
+    let word = key_word(key);
     let mut i = 0;
     while i + 8 <= len {
         let mut bytes = [0u8; 8];

@@ -9,9 +9,7 @@
 
 use core::fmt;
 
-mod simd;
-
-pub(crate) use simd::{is_valid, str_from_validated};
+pub(crate) use crate::simd::{is_valid, str_from_validated};
 
 /// Validation of UTF-8 failed.
 ///
