@@ -10,6 +10,9 @@ use crate::keys::KeySource;
 
 use super::send::MessageKind;
 
+/// The most input one decoder step looks at (half a typical L1 data cache).
+const STEP: usize = 16 << 10;
+
 /// What one decoder step produced, without the borrow of the storage.
 enum Step {
     NeedMore,
@@ -173,24 +176,34 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     /// Runs the frame decoder over the unprocessed bytes.
     fn step(&mut self) -> Result<Step, ProtocolError> {
-        let (read, filled) = (self.rx.read, self.rx.filled);
-        if read == filled && !self.decoder_owes_empty_payload() {
-            return Ok(Step::NeedMore);
+        loop {
+            let (read, filled) = (self.rx.read, self.rx.filled);
+            if read == filled && !self.decoder_owes_empty_payload() {
+                return Ok(Step::NeedMore);
+            }
+            // Payload is taken in steps of at most `STEP` bytes, so text is
+            // validated while its unmasked bytes are still in the L1 cache.
+            let end = filled.min(read.saturating_add(STEP));
+            let (used, step) = match self.decoder.decode(&mut self.rx.bytes()[read..end])? {
+                (used, None) => (used, Step::NeedMore),
+                (used, Some(Decoded::Header(h))) => (used, Step::Header(h)),
+                (used, Some(Decoded::Payload { data, end_of_frame })) => (
+                    used,
+                    Step::Payload {
+                        start: read,
+                        len: data.len(),
+                        end_of_frame,
+                    },
+                ),
+            };
+            self.rx.read += used;
+            // A header cut by the end of the step: the decoder kept its
+            // start; go on with the rest of the input.
+            if matches!(step, Step::NeedMore) && self.rx.read < filled {
+                continue;
+            }
+            return Ok(step);
         }
-        let (used, step) = match self.decoder.decode(&mut self.rx.bytes()[read..filled])? {
-            (used, None) => (used, Step::NeedMore),
-            (used, Some(Decoded::Header(h))) => (used, Step::Header(h)),
-            (used, Some(Decoded::Payload { data, end_of_frame })) => (
-                used,
-                Step::Payload {
-                    start: read,
-                    len: data.len(),
-                    end_of_frame,
-                },
-            ),
-        };
-        self.rx.read += used;
-        Ok(step)
     }
 
     /// An empty payload is reported by the decoder even with no input left.
