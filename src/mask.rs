@@ -122,28 +122,26 @@ pub(crate) fn apply_mask_ascii(buf: &mut [u8], key: [u8; 4]) -> bool {
 
 /// Moves `len` payload bytes from `from` down to `to` within `buf` (`to <
 /// from`; the ranges may overlap), unmasking them with `key` from payload
-/// offset 0 on the way: one pass instead of an unmasking pass and a move.
+/// offset 0 on the way.
 pub(crate) fn move_masked(buf: &mut [u8], from: usize, to: usize, len: usize, key: [u8; 4]) {
     debug_assert!(to < from && from + len <= buf.len());
-    if from - to >= len {
-        let (low, high) = buf.split_at_mut(from);
-        copy_masked(&mut low[to..to + len], &high[..len], key);
+    let gap = from - to;
+    if gap < BLOCK && gap < len {
+        // Close overlap: unmask in place, then one `memmove`.
+        apply_mask(&mut buf[from..from + len], key, 0);
+        buf.copy_within(from..from + len, to);
         return;
     }
-    // Overlapping: word by word, front to back. Each word is read before its
-    // destination is written, and destinations only reach back over bytes
-    // already read, because `to < from`.
+    // In pieces no longer than the gap, so no piece overlaps its own
+    // destination, each a multiple of 8 long so the key word lines up.
+    let piece = if gap >= len { len } else { gap & !7 };
     let word = key_word(key);
-    let mut i = 0;
-    while i + 8 <= len {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(&buf[from + i..from + i + 8]);
-        buf[to + i..to + i + 8].copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
-        i += 8;
-    }
-    while i < len {
-        buf[to + i] = buf[from + i] ^ key[i % 4];
-        i += 1;
+    let mut done = 0;
+    while done < len {
+        let n = piece.min(len - done);
+        let (low, high) = buf.split_at_mut(from + done);
+        crate::simd::copy_xor_words(&mut low[to + done..to + done + n], &high[..n], word);
+        done += n;
     }
 }
 
@@ -262,6 +260,23 @@ mod tests {
                 assert_eq!(buf[..len], plain[..len]);
                 assert_eq!(ascii, high_at.is_none(), "len {len} high at {high_at:?}");
             }
+        }
+    }
+
+    #[test]
+    fn move_masked_of_long_payloads_matches_mask_then_move() {
+        let key = [0x10, 0x20, 0x30, 0x47];
+        for (len, gap) in [(300, 64), (1000, 100), (1000, 257), (2000, 7), (700, 700), (333, 65)] {
+            let mut buf = vec![0u8; 4096];
+            for (i, b) in buf.iter_mut().enumerate() {
+                *b = (i * 13 + 1) as u8;
+            }
+            let (to, from) = (3, 3 + gap);
+            let mut want = buf.clone();
+            apply_mask(&mut want[from..from + len], key, 0);
+            want.copy_within(from..from + len, to);
+            move_masked(&mut buf, from, to, len, key);
+            assert_eq!(buf[to..to + len], want[to..to + len], "len {len} gap {gap}");
         }
     }
 
