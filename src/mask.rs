@@ -266,13 +266,20 @@ mod tests {
     #[test]
     fn move_masked_of_long_payloads_matches_mask_then_move() {
         let key = [0x10, 0x20, 0x30, 0x47];
-        for (len, gap) in [(300, 64), (1000, 100), (1000, 257), (2000, 7), (700, 700), (333, 65)] {
-            let mut buf = vec![0u8; 4096];
+        for (len, gap) in [
+            (300, 64),
+            (1000, 100),
+            (1000, 257),
+            (2000, 7),
+            (700, 700),
+            (333, 65),
+        ] {
+            let mut buf = [0u8; 4096];
             for (i, b) in buf.iter_mut().enumerate() {
                 *b = (i * 13 + 1) as u8;
             }
             let (to, from) = (3, 3 + gap);
-            let mut want = buf.clone();
+            let mut want = buf;
             apply_mask(&mut want[from..from + len], key, 0);
             want.copy_within(from..from + len, to);
             move_masked(&mut buf, from, to, len, key);

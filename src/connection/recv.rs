@@ -133,9 +133,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 if header.fin && self.inbound.kind.is_none() && self.fits_one_chunk(&header) {
                     return Some(self.deliver_whole(&header, header_len));
                 }
-                if let Err(e) = self.take_fragment(&header, header_len) {
-                    return Some(Err(self.fail(e)));
-                }
+                self.take_fragment(&header, header_len);
                 continue;
             }
             if let Err(e) = self.check_deferred_text() {

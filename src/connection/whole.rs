@@ -52,12 +52,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// Takes in a fragment [`whole_frame`](Self::whole_frame) found, as
-    /// `on_header` and `on_data` would.
-    pub(super) fn take_fragment(
-        &mut self,
-        header: &Header,
-        header_len: usize,
-    ) -> Result<(), ProtocolError> {
+    /// `on_header` and `on_data` would (but for the UTF-8 check, deferred).
+    pub(super) fn take_fragment(&mut self, header: &Header, header_len: usize) {
         let inbound = &mut self.inbound;
         inbound.frame = header.opcode;
         inbound.frame_fin = header.fin;
@@ -77,34 +73,42 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             #[cfg(feature = "alloc")]
             self.message.clear();
         }
-        // `whole_frame` checked that the payload is all in storage. It is
-        // unmasked as it moves to the end of the message so far.
-        let (mut start, len, asm) = (self.rx.read, header.payload_len as usize, self.rx.asm);
+        // `whole_frame` checked that the payload is all in storage.
+        let (start, len) = (self.rx.read, header.payload_len as usize);
         self.rx.read += len;
-        if let Some(key) = header.mask {
-            if asm < start {
-                move_masked(self.rx.bytes(), start, asm, len, key);
-                start = asm;
-            } else {
-                apply_mask(&mut self.rx.bytes()[start..start + len], key, 0);
+        #[cfg(feature = "alloc")]
+        if self.config.message_mode == MessageMode::Reassemble {
+            let payload = &mut self.rx.buf.as_mut()[start..start + len];
+            if let Some(key) = header.mask {
+                apply_mask(payload, key, 0);
             }
+            self.message.extend_from_slice(payload);
+            self.rx.settle();
+            self.defer_text(len);
+            self.inbound.complete = header.fin;
+            return;
         }
-        if self.config.message_mode == MessageMode::Stream {
-            // The payload now ends the message so far (an unmasked one still
-            // has to move there). Text is validated later, in one pass over
-            // every fragment taken in a row.
-            if start != asm {
-                self.rx.bytes().copy_within(start..start + len, asm);
-            }
-            self.rx.asm += len;
-            if self.inbound.kind == Some(MessageKind::Text) {
-                self.inbound.unchecked += len;
-            }
-        } else {
-            self.on_data(start, len)?;
+        // The payload is unmasked as it moves to the end of the message so
+        // far.
+        let asm = self.rx.asm;
+        match header.mask {
+            Some(key) if asm < start => move_masked(self.rx.bytes(), start, asm, len, key),
+            Some(key) => apply_mask(&mut self.rx.bytes()[start..start + len], key, 0),
+            None if asm < start => self.rx.bytes().copy_within(start..start + len, asm),
+            None => {}
         }
+        self.rx.asm += len;
+        self.defer_text(len);
         self.inbound.complete = header.fin;
-        Ok(())
+    }
+
+    /// Text is validated later, in one pass over every fragment taken in a
+    /// row.
+    #[inline]
+    fn defer_text(&mut self, len: usize) {
+        if self.inbound.kind == Some(MessageKind::Text) {
+            self.inbound.unchecked += len;
+        }
     }
 
     /// Validates the text [`take_fragment`](Self::take_fragment) left
@@ -123,6 +127,15 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             return Ok(());
         }
         self.inbound.unchecked = 0;
+        #[cfg(feature = "alloc")]
+        if self.config.message_mode == MessageMode::Reassemble {
+            let piece = &self.message[self.message.len() - n..];
+            return self
+                .inbound
+                .utf8
+                .feed(piece)
+                .map_err(|_| ProtocolError::InvalidUtf8);
+        }
         let asm = self.rx.asm;
         let piece = &self.rx.buf.as_mut()[asm - n..asm];
         self.inbound
