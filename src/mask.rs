@@ -41,9 +41,9 @@ pub(crate) fn copy_masked(dst: &mut [u8], src: &[u8], key: [u8; 4]) {
 /// The key twice over, as one 8-byte word.
 #[inline]
 const fn key_word(key: [u8; 4]) -> u64 {
-    u64::from_ne_bytes([
-        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
-    ])
+    // The same 4 bytes in both halves, whatever the byte order.
+    let half = u32::from_ne_bytes(key) as u64;
+    half | (half << 32)
 }
 
 /// XORs `buf` with `word`'s bytes repeated. Fixed-size inner loops let the
