@@ -149,6 +149,7 @@ impl<K: KeySource> Encoder<K> {
     /// The number of bytes a frame with a payload of `payload_len` bytes
     /// takes on the wire from this encoder.
     #[must_use]
+    #[inline]
     pub fn frame_len(&self, payload_len: usize) -> usize {
         let header = Header::new(
             Opcode::Binary,
@@ -190,6 +191,7 @@ impl<K: KeySource> Encoder<K> {
     /// # Errors
     ///
     /// [`BufferTooSmall`] if `out` cannot hold the frame; nothing is written.
+    #[inline]
     pub fn text(&mut self, text: &str, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
         self.write(Opcode::Text, text.as_bytes(), Fragment::Last, out)
     }
@@ -199,6 +201,7 @@ impl<K: KeySource> Encoder<K> {
     /// # Errors
     ///
     /// [`BufferTooSmall`] if `out` cannot hold the frame; nothing is written.
+    #[inline]
     pub fn binary(&mut self, data: &[u8], out: &mut [u8]) -> Result<usize, BufferTooSmall> {
         self.write(Opcode::Binary, data, Fragment::Last, out)
     }
@@ -328,6 +331,7 @@ impl<K: KeySource> Encoder<K> {
         Ok(written)
     }
 
+    #[inline]
     fn next_mask(&mut self) -> Option<[u8; 4]> {
         // §5.3: a client "MUST pick a fresh masking key from the set of
         // allowed 32-bit values" for each frame; §5.1: a server "MUST NOT
@@ -338,6 +342,7 @@ impl<K: KeySource> Encoder<K> {
         }
     }
 
+    #[inline]
     fn write(
         &mut self,
         opcode: Opcode,
@@ -356,9 +361,27 @@ impl<K: KeySource> Encoder<K> {
         header.encode(head)?;
         match mask {
             Some(key) => copy_masked(body, payload, key),
-            None => body.copy_from_slice(payload),
+            None => copy_payload(body, payload),
         }
         Ok(required)
+    }
+}
+
+/// `dst.copy_from_slice(src)`, with short payloads copied inline by fixed-size
+/// (possibly overlapping) moves instead of a call to `memcpy`.
+#[inline]
+fn copy_payload(dst: &mut [u8], src: &[u8]) {
+    let len = src.len();
+    match len {
+        16..=32 => {
+            dst[..16].copy_from_slice(&src[..16]);
+            dst[len - 16..len].copy_from_slice(&src[len - 16..]);
+        }
+        8..=15 => {
+            dst[..8].copy_from_slice(&src[..8]);
+            dst[len - 8..len].copy_from_slice(&src[len - 8..]);
+        }
+        _ => dst.copy_from_slice(src),
     }
 }
 

@@ -306,6 +306,7 @@ impl Header {
     ///
     /// [`BufferTooSmall`](crate::BufferTooSmall) if `out` is shorter than
     /// [`encoded_len`](Self::encoded_len); nothing is written.
+    #[inline]
     pub fn encode(&self, out: &mut [u8]) -> Result<usize, crate::BufferTooSmall> {
         let len = self.encoded_len();
         let Some(out) = out.get_mut(..len) else {
