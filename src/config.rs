@@ -9,8 +9,10 @@ pub enum MessageMode {
     /// will not fit, its bytes are delivered as they arrive, in chunks of at
     /// most that size, with `fin` set on the last; all of a message's bytes
     /// before a control frame are delivered before that frame's event. Text
-    /// chunks end on character boundaries. Needs no allocator; memory use is
-    /// the storage.
+    /// chunks end on character boundaries. (So if the connection fails in
+    /// the middle of such a message, how much of it came out first depends
+    /// on how its bytes were read.) Needs no allocator; memory use is the
+    /// storage.
     Stream,
     /// Every message is reassembled into one heap buffer and delivered whole,
     /// up to [`Config::max_message_len`] (1009 beyond). The buffer is reused,

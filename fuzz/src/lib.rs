@@ -34,6 +34,11 @@ impl Seen {
 
 /// Joins consecutive data pieces of one message, so runs whose chunk
 /// boundaries differ compare equal when their messages are the same.
+///
+/// A message that does not fit in one chunk is delivered as it arrives, so
+/// how much of it came out before the connection failed in its middle
+/// depends on the reads: the unfinished message just before an error is left
+/// out.
 pub fn merge(events: Vec<Seen>) -> Vec<Seen> {
     let mut out: Vec<Seen> = Vec::new();
     for e in events {
@@ -45,6 +50,10 @@ pub fn merge(events: Vec<Seen>) -> Vec<Seen> {
             (Some(Seen::Binary(acc, fin @ false)), Seen::Binary(more, f)) => {
                 acc.extend_from_slice(&more);
                 *fin = f;
+            }
+            (Some(Seen::Text(_, false) | Seen::Binary(_, false)), e @ Seen::Error(_)) => {
+                out.pop();
+                out.push(e);
             }
             (_, e) => out.push(e),
         }
