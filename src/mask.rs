@@ -123,9 +123,24 @@ pub(crate) fn apply_mask_ascii(buf: &mut [u8], key: [u8; 4]) -> bool {
 /// Moves `len` payload bytes from `from` down to `to` within `buf` (`to <
 /// from`; the ranges may overlap), unmasking them with `key` from payload
 /// offset 0 on the way.
+///
+/// Bytes between `to + len` and `from + len` (the gap and the source) may be
+/// overwritten: the caller holds nothing there. Bytes outside `to..from +
+/// len` are untouched.
 pub(crate) fn move_masked(buf: &mut [u8], from: usize, to: usize, len: usize, key: [u8; 4]) {
     debug_assert!(to < from && from + len <= buf.len());
     let gap = from - to;
+    let word = key_word(key);
+    if len <= BLOCK && from + BLOCK <= buf.len() && to + BLOCK <= from + len {
+        // A short payload in one fixed-size block through the stack: the
+        // bytes written past `to + len` land inside the source payload,
+        // which is dead once moved.
+        let mut block = [0u8; BLOCK];
+        block.copy_from_slice(&buf[from..from + BLOCK]);
+        xor_words(&mut block, word);
+        buf[to..to + BLOCK].copy_from_slice(&block);
+        return;
+    }
     if gap < BLOCK && gap < len {
         // Close overlap: unmask in place, then one `memmove`.
         apply_mask(&mut buf[from..from + len], key, 0);
@@ -135,7 +150,6 @@ pub(crate) fn move_masked(buf: &mut [u8], from: usize, to: usize, len: usize, ke
     // In pieces no longer than the gap, so no piece overlaps its own
     // destination, each a multiple of 8 long so the key word lines up.
     let piece = if gap >= len { len } else { gap & !7 };
-    let word = key_word(key);
     let mut done = 0;
     while done < len {
         let n = piece.min(len - done);
@@ -241,6 +255,8 @@ mod tests {
                 want.copy_within(from..from + len, to);
                 move_masked(&mut buf, from, to, len, key);
                 assert_eq!(buf[to..to + len], want[to..to + len], "len {len} gap {gap}");
+                assert_eq!(buf[..to], want[..to]);
+                assert_eq!(buf[from + len..], want[from + len..], "len {len} gap {gap}");
             }
         }
     }
@@ -284,6 +300,7 @@ mod tests {
             want.copy_within(from..from + len, to);
             move_masked(&mut buf, from, to, len, key);
             assert_eq!(buf[to..to + len], want[to..to + len], "len {len} gap {gap}");
+            assert_eq!(buf[from + len..], want[from + len..], "len {len} gap {gap}");
         }
     }
 
