@@ -110,7 +110,22 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// [`HandshakeError`](crate::HandshakeError) (an HTTP error response may
     /// be queued). Events borrow the connection's storage until the next call.
     #[must_use = "events must be drained until None"]
+    #[inline(never)]
     pub fn poll_event(&mut self) -> Option<Result<Event<'_>, Error>> {
+        // The commonest event, a message in one frame that lies whole in
+        // storage, takes a short path; everything else the general one.
+        if self.state == State::Open && self.inbound.kind.is_none() && !self.is_handshaking() {
+            if let Some((header, header_len)) = self.whole_frame() {
+                if header.fin && self.fits_one_chunk(&header) {
+                    return Some(self.deliver_whole(&header, header_len));
+                }
+            }
+        }
+        self.poll_event_general()
+    }
+
+    #[inline(never)]
+    fn poll_event_general(&mut self) -> Option<Result<Event<'_>, Error>> {
         if self.is_handshaking() {
             return self.poll_handshake();
         }
