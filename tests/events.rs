@@ -439,3 +439,40 @@ fn whole_frames_and_split_frames_give_the_same_events() {
         assert_eq!(out.sent_close_code(), Some(1009));
     }
 }
+
+/// A text continuation taken whole while the message already flows out in
+/// chunks is delivered in the same `poll_event` round, not held back until
+/// more input arrives (a stalled run loop would wait on the socket forever).
+#[test]
+fn streamed_text_is_delivered_in_the_round_its_bytes_arrive() {
+    let first = client_frame(0x01, &[b'x'; 250]);
+    let second = client_frame(0x00, b"hello");
+    let mut conn = Connection::open(
+        Role::Server,
+        Config::new(),
+        vec![0u8; 256],
+        vec![0u8; 256],
+        NoKeys,
+    )
+    .unwrap();
+    // One drain per read, as a run loop does before it waits on the socket.
+    fn drain(conn: &mut Connection<Vec<u8>, NoKeys>, text: &mut String) {
+        while let Some(event) = conn.poll_event() {
+            match event.unwrap() {
+                Event::Text { data, .. } => text.push_str(data),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    let mut text = String::new();
+    let mut rest = &first[..];
+    while !rest.is_empty() {
+        let n = conn.receive(rest);
+        rest = &rest[n..];
+        drain(&mut conn, &mut text);
+    }
+    assert_eq!(text.len(), 250);
+    assert_eq!(conn.receive(&second), second.len());
+    drain(&mut conn, &mut text);
+    assert_eq!(&text[250..], "hello");
+}

@@ -151,8 +151,12 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 self.take_fragment(&header, header_len);
                 continue;
             }
-            if let Err(e) = self.check_deferred_text() {
-                return Some(Err(self.fail(e)));
+            if self.inbound.unchecked > 0 {
+                if let Err(e) = self.check_deferred_text() {
+                    return Some(Err(self.fail(e)));
+                }
+                // The text just validated may be ready to deliver.
+                continue;
             }
             match self.step() {
                 Err(e) => return Some(Err(self.fail(e))),

@@ -218,11 +218,12 @@ pub fn run_conn<B: AsMut<[u8]>, K: rfc6455::KeySource>(
         while !piece.is_empty() {
             let n = conn.receive(piece);
             piece = &piece[n..];
+            // One drain per read, as a run loop does before it waits on the
+            // socket again: anything held back until more input would show.
             drain(&mut conn, &mut events, &mut sent);
             guard += 1;
             assert!(guard < 1_000_000, "no progress");
         }
-        drain(&mut conn, &mut events, &mut sent);
     }
     if eof {
         conn.receive_eof();
