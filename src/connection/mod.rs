@@ -1,6 +1,7 @@
 //! The connection state machine: handshake, then frames, then the close
 //! handshake (RFC 6455 §4–§7).
 
+mod control;
 mod handshake;
 mod prepared;
 mod recv;
