@@ -169,6 +169,7 @@ pub mod frame;
 pub mod handshake;
 mod keys;
 mod mask;
+mod message;
 mod role;
 mod simd;
 mod status;
@@ -178,7 +179,7 @@ pub use close::{
     encode_close_payload, parse_close_payload, truncate_reason, CloseCode, MAX_CLOSE_REASON_LEN,
 };
 pub use config::{AutoPong, Config, MessageMode};
-pub use connection::{Connection, MessageKind, State, MIN_STORAGE_LEN};
+pub use connection::{Connection, State, MIN_STORAGE_LEN};
 pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, UsageError};
 pub use event::{Event, Handshake};
 pub use frame::{
@@ -193,6 +194,7 @@ pub use handshake::{
 pub use keys::StdKeys;
 pub use keys::{KeySource, NoKeys};
 pub use mask::apply_mask;
+pub use message::MessageKind;
 pub use role::Role;
 pub use status::Status;
 pub use utf8::{Utf8Error, Utf8Validator};

@@ -21,7 +21,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 // beyond that only the latest is kept (§5.5.3) until output
                 // is taken, so a flood neither grows memory nor crowds out
                 // the application's frames.
-                let answering = matches!(self.state, State::Open | State::CloseSent);
+                let answering = matches!(self.state(), State::Open | State::CloseSent);
                 if self.config.auto_pong == AutoPong::Enabled && answering {
                     self.pending_pong = Some(self.control);
                     self.flush_pending();
@@ -39,7 +39,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             Err(e) => return Some(Err(self.fail(e))),
             Ok(parsed) => parsed.map(|(code, _)| code),
         };
-        if self.state == State::Open {
+        if self.state() == State::Open {
             // §5.5.1: "If an endpoint receives a Close frame and did not
             // previously send a Close frame, the endpoint MUST send a Close
             // frame in response" — echoing the status code it received.
@@ -47,12 +47,12 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 ControlBuf::from_slice(&c.as_u16().to_be_bytes())
             });
             self.pending_close = Some(echo);
-            self.transition(State::CloseReceived);
+            self.move_to_close_received();
         } else {
-            self.transition(State::Closed);
+            self.move_to_closed();
         }
         // A message in progress is abandoned: nothing after a Close counts.
-        self.inbound.kind = None;
+        self.inbound.finish();
         let payload = self.control.as_slice();
         let reason = payload
             .get(2..)
@@ -66,7 +66,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// Fails the connection (§7.1.7): queue a Close frame with the error's
     /// code, unless one was already sent, and ignore all further input.
     pub(super) fn fail(&mut self, error: ProtocolError) -> Error {
-        if self.state == State::Open {
+        if self.state() == State::Open {
             let mut payload = [0; crate::frame::MAX_CONTROL_PAYLOAD];
             let len = crate::close::encode_close_payload(
                 error.close_code(),
@@ -76,7 +76,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             .unwrap_or(0);
             self.pending_close = Some(ControlBuf::from_slice(&payload[..len]));
         }
-        self.transition(State::Failed);
+        self.move_to_failed(None);
         Error::Protocol(error)
     }
 }

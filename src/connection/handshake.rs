@@ -1,6 +1,7 @@
 //! The opening handshake phase of a connection (RFC 6455 §4).
 
-use super::{Connection, State};
+use super::state::{Accepted, Inner, Opening};
+use super::Connection;
 use crate::config::Config;
 use crate::error::{Error, HandshakeError, UsageError};
 use crate::event::{Event, Handshake};
@@ -12,35 +13,6 @@ use crate::handshake::{
 use crate::keys::{KeySource, NoKeys};
 use crate::role::Role;
 use crate::status::Status;
-
-/// Where the opening handshake is.
-pub(super) enum Phase {
-    /// Finished, or never needed.
-    Done,
-    /// Server: reading the client's request head.
-    ServerRequest(HeadScanner),
-    /// Server: the request was reported; waiting for `accept` or `reject`.
-    ServerDecision { head_len: usize },
-    /// Server: accepted; `HandshakeComplete` not yet reported. `protocol` is
-    /// the index of the chosen subprotocol among those offered.
-    ServerAccepted {
-        head_len: usize,
-        protocol: Option<usize>,
-    },
-    /// Client: reading the server's response; our request is the first
-    /// `request_len` bytes of the transmit storage.
-    ClientResponse {
-        scanner: HeadScanner,
-        request_len: usize,
-        /// Bytes of interim (1xx) responses skipped at the start of the
-        /// receive storage.
-        skipped: usize,
-    },
-    /// Client: the server answered with a status other than 101; its head
-    /// is kept at the start of the receive storage for
-    /// [`Connection::response`].
-    ClientRefused { head_len: usize },
-}
 
 impl<B: AsMut<[u8]>> Connection<B, NoKeys> {
     /// A server connection waiting for the client's upgrade request.
@@ -56,10 +28,17 @@ impl<B: AsMut<[u8]>> Connection<B, NoKeys> {
     ///
     /// [`BufferTooSmall`](crate::BufferTooSmall) if either buffer is shorter
     /// than [`MIN_STORAGE_LEN`](crate::MIN_STORAGE_LEN).
-    pub fn server(config: Config, rx: B, tx: B) -> Result<Self, crate::BufferTooSmall> {
-        let mut conn = Self::build(Role::Server, config, State::Connecting, rx, tx, NoKeys)?;
-        conn.phase = Phase::ServerRequest(HeadScanner::with_limits(conn.head_limits()));
-        Ok(conn)
+    pub fn server(config: Config, mut rx: B, tx: B) -> Result<Self, crate::BufferTooSmall> {
+        let limits = head_limits(&config, rx.as_mut().len());
+        let opening = Opening::ServerRequest(HeadScanner::with_limits(limits));
+        Self::build(
+            Role::Server,
+            config,
+            Inner::Connecting(opening),
+            rx,
+            tx,
+            NoKeys,
+        )
     }
 }
 
@@ -82,22 +61,32 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     pub fn client(
         request: &ClientRequest<'_>,
         config: Config,
-        rx: B,
+        mut rx: B,
         tx: B,
         keys: K,
     ) -> Result<Self, Error> {
         super::check_keys(Role::Client, &keys)?;
-        let mut conn = Self::build(Role::Client, config, State::Connecting, rx, tx, keys)?;
+        let opening = Opening::ClientResponse {
+            scanner: HeadScanner::with_limits(head_limits(&config, rx.as_mut().len())),
+            request_len: 0,
+            skipped: 0,
+        };
+        let mut conn = Self::build(
+            Role::Client,
+            config,
+            Inner::Connecting(opening),
+            rx,
+            tx,
+            keys,
+        )?;
         let mut nonce = [0; 16];
         conn.encoder.keys_mut().fill(&mut nonce);
         let space = conn.tx.reserve(conn.tx.cap())?;
-        let request_len = request.write(nonce, space)?;
-        conn.tx.commit(request_len);
-        conn.phase = Phase::ClientResponse {
-            scanner: HeadScanner::with_limits(conn.head_limits()),
-            request_len,
-            skipped: 0,
-        };
+        let written = request.write(nonce, space)?;
+        conn.tx.commit(written);
+        if let Some(Opening::ClientResponse { request_len, .. }) = conn.life.opening_mut() {
+            *request_len = written;
+        }
         Ok(conn)
     }
 
@@ -105,7 +94,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// [`accept`](Self::accept) or [`reject`](Self::reject).
     #[must_use]
     pub fn request(&mut self) -> Option<Request<'_>> {
-        let Phase::ServerDecision { head_len } = self.phase else {
+        let Some(&Opening::ServerDecision { head_len }) = self.life.opening() else {
             return None;
         };
         let limits = self.head_limits();
@@ -134,7 +123,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// ```
     #[must_use]
     pub fn response(&mut self) -> Option<ResponseHead<'_>> {
-        let Phase::ClientRefused { head_len } = self.phase else {
+        let Inner::Failed {
+            refused_head: Some(head_len),
+        } = *self.life.inner()
+        else {
             return None;
         };
         let limits = self.head_limits();
@@ -177,7 +169,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn accept(&mut self, options: &Accept<'_>) -> Result<(), Error> {
-        let Phase::ServerDecision { head_len } = self.phase else {
+        let Some(&Opening::ServerDecision { head_len }) = self.life.opening() else {
             return Err(UsageError::InvalidState.into());
         };
         let limits = self.head_limits();
@@ -188,8 +180,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             .chosen_subprotocol()
             .and_then(|chosen| request.subprotocols().position(|offered| offered == chosen));
         self.tx.commit(written);
-        self.phase = Phase::ServerAccepted { head_len, protocol };
-        self.transition(State::Open);
+        self.move_to_open(Some(Accepted { head_len, protocol }));
         Ok(())
     }
 
@@ -204,55 +195,47 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// [`UsageError::InvalidHeader`] for a bad header;
     /// [`BufferTooSmall`](crate::BufferTooSmall) if the response does not fit.
     pub fn reject(&mut self, response: &Rejection<'_>) -> Result<(), Error> {
-        if !matches!(self.phase, Phase::ServerDecision { .. }) {
+        if !matches!(self.life.opening(), Some(Opening::ServerDecision { .. })) {
             return Err(UsageError::InvalidState.into());
         }
         let space = self.tx.reserve(self.tx.cap())?;
         let written = response.write(space)?;
         self.tx.commit(written);
-        self.phase = Phase::Done;
-        self.transition(State::Closed);
+        self.move_to_closed();
         Ok(())
     }
 
     fn head_limits(&self) -> HeadLimits {
-        // The head must fit the storage, whatever the configuration says.
-        HeadLimits::new()
-            .max_head_len(self.config.max_head_len.min(self.rx.cap))
-            .max_headers(self.config.max_headers)
-    }
-
-    /// Whether the handshake still has something to report.
-    pub(super) fn is_handshaking(&self) -> bool {
-        !matches!(self.phase, Phase::Done | Phase::ClientRefused { .. })
+        head_limits(&self.config, self.rx.cap)
     }
 
     /// Receive storage that input must not overwrite: the head of a refused
     /// response, kept for [`response`](Self::response).
     pub(super) fn kept_rx_len(&self) -> usize {
-        match self.phase {
-            Phase::ClientRefused { head_len } => head_len,
+        match *self.life.inner() {
+            Inner::Failed {
+                refused_head: Some(head_len),
+            } => head_len,
             _ => 0,
         }
     }
 
     pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
-        match self.phase {
-            Phase::Done | Phase::ServerDecision { .. } | Phase::ClientRefused { .. } => None,
-            Phase::ServerRequest(_) | Phase::ClientResponse { .. } => self.read_head(),
-            Phase::ServerAccepted { head_len, protocol } => {
-                self.phase = Phase::Done;
-                self.rx.read = head_len;
-                self.rx.settle();
-                let limits = self.head_limits();
-                let request = parse_request(&self.rx.bytes()[..head_len], limits).ok();
-                let protocol = protocol.and_then(|i| request.and_then(|r| r.subprotocols().nth(i)));
-                Some(Ok(Event::HandshakeComplete(Handshake {
-                    protocol,
-                    extensions: None,
-                    request,
-                })))
-            }
+        if let Some(Accepted { head_len, protocol }) = self.life.take_accepted() {
+            self.rx.read = head_len;
+            self.rx.settle();
+            let limits = self.head_limits();
+            let request = parse_request(&self.rx.bytes()[..head_len], limits).ok();
+            let protocol = protocol.and_then(|i| request.and_then(|r| r.subprotocols().nth(i)));
+            return Some(Ok(Event::HandshakeComplete(Handshake {
+                protocol,
+                extensions: None,
+                request,
+            })));
+        }
+        match self.life.opening() {
+            Some(Opening::ServerRequest(_) | Opening::ClientResponse { .. }) => self.read_head(),
+            Some(Opening::ServerDecision { .. }) | None => None,
         }
     }
 
@@ -267,8 +250,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let head_len = loop {
             let filled = self.rx.filled;
             let skipped = self.skipped_interim();
-            let scanned = match &mut self.phase {
-                Phase::ServerRequest(scanner) | Phase::ClientResponse { scanner, .. } => {
+            let scanned = match self.life.opening_mut() {
+                Some(Opening::ServerRequest(scanner) | Opening::ClientResponse { scanner, .. }) => {
                     scanner.scan(&self.rx.buf.as_mut()[skipped..filled])
                 }
                 _ => return None,
@@ -276,9 +259,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             match scanned {
                 Err(e) => return Some(Err(self.fail_handshake(e))),
                 Ok(Status::Complete(len)) if self.is_interim_response(skipped, len) => {
-                    if let Phase::ClientResponse {
+                    if let Some(Opening::ClientResponse {
                         scanner, skipped, ..
-                    } = &mut self.phase
+                    }) = self.life.opening_mut()
                     {
                         scanner.reset();
                         *skipped += len;
@@ -295,22 +278,24 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 Ok(Status::Partial) if filled == self.rx.cap => {
                     return Some(Err(self.fail_handshake(HandshakeError::HeadTooLarge)))
                 }
-                Ok(Status::Partial) if self.eof => {
+                Ok(Status::Partial) if self.life.eof() => {
                     return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
                 }
                 Ok(Status::Partial) => return None,
             }
         };
-        match self.phase {
-            Phase::ClientResponse { request_len, .. } => self.finish_client(head_len, request_len),
+        match self.life.opening() {
+            Some(&Opening::ClientResponse { request_len, .. }) => {
+                self.finish_client(head_len, request_len)
+            }
             _ => self.report_request(head_len),
         }
     }
 
     /// Client: bytes of interim responses at the start of the storage.
     fn skipped_interim(&self) -> usize {
-        match self.phase {
-            Phase::ClientResponse { skipped, .. } => skipped,
+        match self.life.opening() {
+            Some(&Opening::ClientResponse { skipped, .. }) => skipped,
             _ => 0,
         }
     }
@@ -318,7 +303,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// Client: whether the head at `start..start + len` is an interim
     /// response.
     fn is_interim_response(&mut self, start: usize, len: usize) -> bool {
-        let Phase::ClientResponse { scanner, .. } = &self.phase else {
+        let Some(Opening::ClientResponse { scanner, .. }) = self.life.opening() else {
             return false;
         };
         let limits = scanner.limits();
@@ -332,7 +317,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// Client: moves what followed the skipped interim responses to the
     /// start of the storage.
     fn drop_interim_responses(&mut self) {
-        let Phase::ClientResponse { skipped, .. } = &mut self.phase else {
+        let Some(Opening::ClientResponse { skipped, .. }) = self.life.opening_mut() else {
             return;
         };
         if *skipped > 0 {
@@ -348,7 +333,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         if let Err(e) = parse_request(&self.rx.bytes()[..head_len], limits) {
             return Some(Err(self.fail_handshake(e)));
         }
-        self.phase = Phase::ServerDecision { head_len };
+        self.move_to_decision(head_len);
         let request = parse_request(&self.rx.bytes()[..head_len], limits).ok()?;
         Some(Ok(Event::Upgrade(request)))
     }
@@ -366,14 +351,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             limits,
         );
         if let Err(e) = checked {
-            let error = self.fail_handshake(e);
-            if let HandshakeError::UnexpectedStatus(_) = e {
-                self.phase = Phase::ClientRefused { head_len };
-            }
-            return Some(Err(error));
+            // A refused response stays readable through `response()`.
+            let refused = matches!(e, HandshakeError::UnexpectedStatus(_)).then_some(head_len);
+            return Some(Err(self.fail_handshake_keeping(e, refused)));
         }
-        self.phase = Phase::Done;
-        self.transition(State::Open);
+        self.move_to_open(None);
         self.rx.read = head_len;
         self.rx.settle();
         let negotiated = check_response(
@@ -391,6 +373,16 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     /// The handshake failed: a server queues the HTTP error response.
     fn fail_handshake(&mut self, error: HandshakeError) -> Error {
+        self.fail_handshake_keeping(error, None)
+    }
+
+    /// [`fail_handshake`](Self::fail_handshake), keeping a refused
+    /// response's head of `refused_head` bytes in the receive storage.
+    fn fail_handshake_keeping(
+        &mut self,
+        error: HandshakeError,
+        refused_head: Option<usize>,
+    ) -> Error {
         if self.role.is_server() && error != HandshakeError::TransportClosed {
             let response = Rejection::from(error);
             if let Ok(space) = self.tx.reserve(self.tx.cap()) {
@@ -399,8 +391,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 }
             }
         }
-        self.phase = Phase::Done;
-        self.transition(State::Failed);
+        self.move_to_failed(refused_head);
         Error::Handshake(error)
     }
 }
@@ -429,4 +420,12 @@ fn check_response<'r>(
         }
         Status::Partial => Err(HandshakeError::InvalidStatusLine),
     }
+}
+
+/// The head limits of a connection: the configured ones, and the head must
+/// fit the receive storage whatever the configuration says.
+fn head_limits(config: &Config, rx_cap: usize) -> HeadLimits {
+    HeadLimits::new()
+        .max_head_len(config.max_head_len.min(rx_cap))
+        .max_headers(config.max_headers)
 }

@@ -3,10 +3,13 @@
 
 mod control;
 mod handshake;
+mod inbound;
+mod outbound;
 mod prepared;
 mod recv;
 mod rx;
 mod send;
+mod state;
 mod tx;
 mod whole;
 
@@ -15,14 +18,14 @@ use alloc::vec::Vec;
 
 use crate::config::Config;
 use crate::error::{BufferTooSmall, Error, UsageError};
-use crate::frame::{Encoder, FrameDecoder, Opcode, MAX_CONTROL_PAYLOAD};
+use crate::frame::{Encoder, FrameDecoder, MAX_CONTROL_PAYLOAD};
 use crate::keys::{KeySource, NoKeys};
 use crate::role::Role;
-use crate::utf8::Utf8Validator;
+use inbound::Inbound;
+use outbound::Outbound;
 use rx::Rx;
+use state::{Inner, Lifecycle};
 use tx::Tx;
-
-pub use send::MessageKind;
 
 /// The smallest receive or transmit storage a connection accepts, in bytes.
 ///
@@ -46,6 +49,10 @@ pub const MIN_STORAGE_LEN: usize = 256;
 ///      └──── bad handshake / protocol violation ───► Failed
 ///            (from any state before Closed)
 /// ```
+///
+/// [`Connection::state`] is a view of the connection's private state
+/// machine, whose module (`connection/state.rs`) holds the full transition
+/// table and is the only place the state changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum State {
     /// The opening handshake is in progress.
@@ -108,28 +115,6 @@ impl ControlBuf {
     }
 }
 
-/// The message being received.
-#[derive(Clone, Copy)]
-struct Inbound {
-    /// The kind of the message in progress, if any.
-    kind: Option<MessageKind>,
-    /// The opcode of the frame whose payload is being received.
-    frame: Opcode,
-    /// Whether that frame ends its message.
-    frame_fin: bool,
-    /// Declared bytes of the message so far.
-    len: u64,
-    /// Frames of the message so far.
-    fragments: u32,
-    /// Whether the message's last frame has been taken in, but not yet all
-    /// of it delivered.
-    complete: bool,
-    /// Text bytes at the end of the assembled payload that the whole-frame
-    /// path took in without validating yet (see `whole.rs`).
-    unchecked: usize,
-    utf8: Utf8Validator,
-}
-
 /// A WebSocket connection as a sans-IO state machine.
 ///
 /// A `Connection` never touches a socket. You move bytes between it and your
@@ -173,18 +158,13 @@ struct Inbound {
 pub struct Connection<B, K = NoKeys> {
     role: Role,
     config: Config,
-    state: State,
-    phase: handshake::Phase,
+    life: Lifecycle,
     rx: Rx<B>,
     tx: Tx<B>,
     decoder: FrameDecoder,
     encoder: Encoder<K>,
     inbound: Inbound,
-    /// The kind of the fragmented message being sent, if any.
-    outbound: Option<MessageKind>,
-    /// UTF-8 state of the text message being sent, `None` if unknown (a
-    /// payload written by the caller after `send_header`).
-    outbound_utf8: Option<Utf8Validator>,
+    outbound: Outbound,
     /// The payload of the control frame being received.
     control: ControlBuf,
     /// A Pong waiting to be queued (only the latest is kept, §5.5.3).
@@ -192,10 +172,10 @@ pub struct Connection<B, K = NoKeys> {
     /// Where the last automatic Pong ends in the output stream
     /// ([`Tx::queued_total`] when it was queued).
     pong_end: u64,
-    /// A Close frame payload waiting to be queued.
+    /// A Close frame payload waiting to be queued: ours, the echo of the
+    /// peer's, or the one failing the connection. Output, not state: the
+    /// state says a Close is owed, this holds it until there is room.
     pending_close: Option<ControlBuf>,
-    /// The transport has ended.
-    eof: bool,
     #[cfg(feature = "alloc")]
     message: Vec<u8>,
 }
@@ -204,7 +184,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     fn build(
         role: Role,
         config: Config,
-        state: State,
+        state: Inner,
         rx: B,
         tx: B,
         keys: K,
@@ -218,29 +198,17 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         Ok(Connection {
             role,
             config,
-            state,
-            phase: handshake::Phase::Done,
+            life: Lifecycle::new(state),
             rx,
             tx,
             decoder: FrameDecoder::new(role).with_max_frame_len(config.max_frame_len),
             encoder: Encoder::with_role(role, keys),
-            inbound: Inbound {
-                kind: None,
-                frame: Opcode::Continuation,
-                frame_fin: false,
-                len: 0,
-                fragments: 0,
-                complete: false,
-                unchecked: 0,
-                utf8: Utf8Validator::new(),
-            },
-            outbound: None,
-            outbound_utf8: Some(Utf8Validator::new()),
+            inbound: Inbound::new(),
+            outbound: Outbound::new(),
             control: ControlBuf::new(),
             pending_pong: None,
             pong_end: 0,
             pending_close: None,
-            eof: false,
             #[cfg(feature = "alloc")]
             message: Vec::new(),
         })
@@ -271,7 +239,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// ```
     pub fn open(role: Role, config: Config, rx: B, tx: B, keys: K) -> Result<Self, Error> {
         check_keys(role, &keys)?;
-        Ok(Self::build(role, config, State::Open, rx, tx, keys)?)
+        Ok(Self::build(role, config, Inner::Open, rx, tx, keys)?)
     }
 
     /// Which end this side plays.
@@ -283,7 +251,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// The current state.
     #[must_use]
     pub const fn state(&self) -> State {
-        self.state
+        self.life.view()
     }
 
     /// The configuration.
@@ -304,20 +272,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     #[must_use]
     pub fn should_close_transport(&self) -> bool {
         let drained = self.tx.is_empty() && self.pending_close.is_none();
-        match self.state {
+        match self.state() {
             State::Failed => drained,
-            State::Closed => drained && (self.role.is_server() || self.eof),
+            State::Closed => drained && (self.role.is_server() || self.life.eof()),
             State::Connecting | State::Open | State::CloseSent | State::CloseReceived => false,
         }
-    }
-
-    /// Moves to `state`: every transition goes through here.
-    fn transition(&mut self, state: State) {
-        // A Pong owed for a Ping that came before the peer's Close still goes
-        // out ahead of the echo (§5.5.2); after that, or a failure, none.
-        if matches!(state, State::Closed | State::Failed) {
-            self.pending_pong = None;
-        }
-        self.state = state;
     }
 }

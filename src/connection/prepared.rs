@@ -3,13 +3,12 @@
 //! connections. The connection still checks the message order, the state
 //! and, where it sees the payload, UTF-8.
 
-use super::send::MessageKind;
 use super::{Connection, State};
 use crate::error::{Error, UsageError};
 use crate::frame::{Fragment, Header, HeaderBytes, Opcode};
 use crate::keys::KeySource;
+use crate::message::MessageKind;
 use crate::status::Status;
-use crate::utf8::Utf8Validator;
 
 impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// Returns the header of a data frame whose payload the caller writes to
@@ -42,9 +41,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             return Err(UsageError::OutputPending.into());
         }
         let header = self.encoder.header(opcode, payload_len, fragment)?;
-        self.outbound = (!fragment.is_last()).then_some(kind);
         // The payload is the caller's: what follows cannot be checked.
-        self.outbound_utf8 = None;
+        self.outbound.sent(kind, fragment, None);
         Ok(header)
     }
 
@@ -103,10 +101,14 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             Opcode::Ping | Opcode::Pong => None,
             Opcode::Text => Some(MessageKind::Text),
             Opcode::Binary => Some(MessageKind::Binary),
-            Opcode::Continuation => Some(self.outbound.ok_or(UsageError::NoMessageInProgress)?),
+            Opcode::Continuation => Some(
+                self.outbound
+                    .kind()
+                    .ok_or(UsageError::NoMessageInProgress)?,
+            ),
         };
         // Control frames may follow our own Close (§5.5.1), as for `ping`.
-        if kind.is_some() || self.state != State::CloseSent {
+        if kind.is_some() || self.state() != State::CloseSent {
             self.check_open()?;
         }
         if let Some(kind) = kind {
@@ -116,7 +118,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             }
         }
         let utf8 = match kind {
-            Some(MessageKind::Text) => self.check_text(header.opcode, payload, fragment, false)?,
+            Some(MessageKind::Text) => {
+                self.outbound
+                    .check_text(header.opcode, payload, fragment, false)?
+            }
             _ => None,
         };
         self.flush_pong();
@@ -124,37 +129,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         space.copy_from_slice(frame);
         self.tx.commit(frame.len());
         if let Some(kind) = kind {
-            self.outbound = (!fragment.is_last()).then_some(kind);
-            self.outbound_utf8 = utf8;
+            self.outbound.sent(kind, fragment, utf8);
         }
         Ok(())
-    }
-
-    /// §5.6: "the text data MUST be UTF-8", checked across fragments as the
-    /// peer will: a fragment may end inside a character that the next one
-    /// completes. `whole_chars` says the payload is a `&str`, valid by
-    /// itself. Returns the state after this fragment (`None`: unknown).
-    pub(super) fn check_text(
-        &self,
-        opcode: Opcode,
-        payload: &[u8],
-        fragment: Fragment,
-        whole_chars: bool,
-    ) -> Result<Option<Utf8Validator>, UsageError> {
-        let state = match opcode {
-            Opcode::Continuation => self.outbound_utf8,
-            _ => Some(Utf8Validator::new()),
-        };
-        let Some(mut utf8) = state else {
-            return Ok(None);
-        };
-        let invalid = |_| UsageError::InvalidUtf8;
-        if !(whole_chars && utf8.incomplete_len() == 0) {
-            utf8.feed(payload).map_err(invalid)?;
-        }
-        if fragment.is_last() {
-            utf8.finish().map_err(invalid)?;
-        }
-        Ok(Some(utf8))
     }
 }

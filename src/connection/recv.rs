@@ -1,14 +1,14 @@
 //! The receive path: bytes in, events out.
 
-use super::{Connection, ControlBuf, State};
+use super::state::Inner;
+use super::{Connection, ControlBuf};
 use crate::close::CloseCode;
 use crate::config::MessageMode;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;
-use crate::frame::{Decoded, Header, Opcode};
+use crate::frame::{Decoded, Header};
 use crate::keys::KeySource;
-
-use super::send::MessageKind;
+use crate::message::MessageKind;
 
 /// The most input one decoder step looks at (half a typical L1 data cache).
 const STEP: usize = 16 << 10;
@@ -90,7 +90,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// [`poll_event`](Self::poll_event) reports [`Event::Close`] with
     /// [`CloseCode::ABNORMAL`] (1006), which is never sent on the wire.
     pub fn receive_eof(&mut self) {
-        self.eof = true;
+        self.life.set_eof();
     }
 
     /// Input is ignored once the connection is closed or failed (§7.1.7: "MUST
@@ -98,8 +98,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// _Fail the WebSocket Connection_"), and after the peer's Close (§5.5.1).
     fn is_discarding(&self) -> bool {
         matches!(
-            self.state,
-            State::Closed | State::Failed | State::CloseReceived
+            self.life.inner(),
+            Inner::Closed | Inner::Failed { .. } | Inner::CloseReceived
         )
     }
 
@@ -114,7 +114,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     pub fn poll_event(&mut self) -> Option<Result<Event<'_>, Error>> {
         // The commonest event, a message in one frame that lies whole in
         // storage, takes a short path; everything else the general one.
-        if self.state == State::Open && self.inbound.kind.is_none() && !self.is_handshaking() {
+        if self.life.is_settled_open() && self.inbound.kind.is_none() {
             if let Some((header, header_len)) = self.whole_frame() {
                 if header.fin && self.fits_one_chunk(&header) {
                     return Some(self.deliver_whole(&header, header_len));
@@ -126,13 +126,14 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     #[inline(never)]
     fn poll_event_general(&mut self) -> Option<Result<Event<'_>, Error>> {
-        if self.is_handshaking() {
+        if self.life.is_handshaking() {
             return self.poll_handshake();
         }
-        match self.state {
-            State::Connecting => None,
-            State::Open | State::CloseSent => self.poll_frames(),
-            State::CloseReceived | State::Closed | State::Failed => None,
+        match self.life.inner() {
+            Inner::Open | Inner::CloseSent => self.poll_frames(),
+            Inner::Connecting(_) | Inner::CloseReceived | Inner::Closed | Inner::Failed { .. } => {
+                None
+            }
         }
     }
 
@@ -185,7 +186,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                     if let Err(e) = self.on_data(start, len) {
                         return Some(Err(self.fail(e)));
                     }
-                    self.inbound.complete = end_of_frame && self.inbound.frame_fin;
+                    let fin = self.inbound.frame_fin;
+                    self.inbound.set_complete(end_of_frame && fin);
                 }
             }
         }
@@ -232,44 +234,25 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     /// Message-level checks on a new frame (RFC 6455 §5.4, limits).
     fn on_header(&mut self, header: &Header) -> Result<(), ProtocolError> {
-        let inbound = &mut self.inbound;
-        inbound.frame = header.opcode;
-        inbound.frame_fin = header.fin;
-        let kind = match header.opcode {
-            Opcode::Close | Opcode::Ping | Opcode::Pong => {
-                self.control = ControlBuf::new();
-                return Ok(());
-            }
-            Opcode::Continuation => {
-                // §5.4: a continuation belongs to a message started before.
-                if inbound.kind.is_none() {
-                    return Err(ProtocolError::UnexpectedContinuation);
-                }
-                inbound.fragments = inbound.fragments.saturating_add(1);
-                if inbound.fragments > self.config.max_fragments {
-                    return Err(ProtocolError::TooManyFragments);
-                }
-                inbound.len = inbound.len.saturating_add(header.payload_len);
-                if inbound.len > self.config.max_message_len {
-                    return Err(ProtocolError::MessageTooLarge);
-                }
-                return Ok(());
-            }
-            Opcode::Text => MessageKind::Text,
-            Opcode::Binary => MessageKind::Binary,
-        };
-        // §5.4: "fragments of one message MUST NOT be interleaved" — a new
-        // message cannot start before the previous one's final fragment.
-        if inbound.kind.is_some() {
-            return Err(ProtocolError::ExpectedContinuation);
+        if header.opcode.is_control() {
+            self.inbound.begin_control(header);
+            self.control = ControlBuf::new();
+            return Ok(());
         }
-        if header.payload_len > self.config.max_message_len {
-            return Err(ProtocolError::MessageTooLarge);
+        match MessageKind::from_opcode(header.opcode) {
+            Some(kind) => self.start_message(kind, header),
+            None => self.inbound.continue_with(header, &self.config),
         }
-        inbound.kind = Some(kind);
-        inbound.len = header.payload_len;
-        inbound.fragments = 1;
-        inbound.utf8.reset();
+    }
+
+    /// A Text or Binary frame starts a message: the storage is settled
+    /// around it.
+    pub(super) fn start_message(
+        &mut self,
+        kind: MessageKind,
+        header: &Header,
+    ) -> Result<(), ProtocolError> {
+        self.inbound.start(kind, header, &self.config)?;
         self.rx.settle();
         #[cfg(feature = "alloc")]
         self.message.clear();
@@ -335,8 +318,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 
     /// No more input: report the end of the transport if it ended.
     fn on_input_exhausted(&mut self) -> Option<Result<Event<'_>, Error>> {
-        if self.eof {
-            self.transition(State::Closed);
+        if self.life.eof() {
+            self.move_to_closed();
             return Some(Ok(Event::Close {
                 code: CloseCode::ABNORMAL,
                 reason: "",
@@ -353,8 +336,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             if kind == MessageKind::Text && self.inbound.utf8.finish().is_err() {
                 return Err(self.fail(ProtocolError::InvalidUtf8));
             }
-            self.inbound.kind = None;
-            self.inbound.complete = false;
+            self.inbound.finish();
         }
         #[cfg(feature = "alloc")]
         if self.config.message_mode == MessageMode::Reassemble {

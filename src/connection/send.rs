@@ -5,24 +5,7 @@ use crate::close::{check_close, encode_close_payload, CloseCode};
 use crate::error::{Error, UsageError};
 use crate::frame::{Fragment, Opcode, MAX_CONTROL_PAYLOAD};
 use crate::keys::KeySource;
-
-/// The kind of a data message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MessageKind {
-    /// UTF-8 text (opcode 0x1).
-    Text,
-    /// Binary data (opcode 0x2).
-    Binary,
-}
-
-impl MessageKind {
-    const fn opcode(self) -> Opcode {
-        match self {
-            MessageKind::Text => Opcode::Text,
-            MessageKind::Binary => Opcode::Binary,
-        }
-    }
-}
+use crate::message::MessageKind;
 
 impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// Queues a whole text message.
@@ -126,8 +109,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let mut payload = [0; MAX_CONTROL_PAYLOAD];
         let len = encode_close_payload(code, reason, &mut payload)?;
         self.pending_close = Some(ControlBuf::from_slice(&payload[..len]));
-        if self.state == State::Open {
-            self.transition(State::CloseSent);
+        if self.state() == State::Open {
+            self.move_to_close_sent();
         }
         Ok(())
     }
@@ -186,7 +169,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     pub(super) fn check_open(&self) -> Result<(), UsageError> {
-        match self.state {
+        match self.state() {
             // After the peer's Close, until our echo is written out, frames
             // may still go before it: §5.5.1 lets an endpoint finish sending
             // ("MAY delay sending a Close frame until its current message is
@@ -204,11 +187,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         fragment: Option<Fragment>,
     ) -> Result<Opcode, UsageError> {
         self.check_open()?;
-        match (self.outbound, fragment) {
-            (None, _) => Ok(kind.opcode()),
-            (Some(current), Some(_)) if current == kind => Ok(Opcode::Continuation),
-            (Some(_), _) => Err(UsageError::MessageInProgress),
-        }
+        self.outbound.next_opcode(kind, fragment)
     }
 
     fn send_data(
@@ -220,13 +199,12 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let opcode = self.next_opcode(kind, fragment)?;
         let frame = fragment.unwrap_or(Fragment::Last);
         let utf8 = match kind {
-            MessageKind::Text => self.check_text(opcode, payload, frame, true)?,
+            MessageKind::Text => self.outbound.check_text(opcode, payload, frame, true)?,
             MessageKind::Binary => None,
         };
         self.flush_pong();
         self.queue_frame(opcode, payload, frame)?;
-        self.outbound = (!frame.is_last()).then_some(kind);
-        self.outbound_utf8 = utf8;
+        self.outbound.sent(kind, frame, utf8);
         Ok(())
     }
 
@@ -236,7 +214,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         }
         // §5.5.1 forbids only data frames after our Close; §5.5.2 still asks
         // for a Pong to every Ping until the peer's Close arrives.
-        if self.state != State::CloseSent {
+        if self.state() != State::CloseSent {
             self.check_open()?;
         }
         self.flush_pong();
@@ -261,7 +239,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     pub(super) fn flush_pending(&mut self) {
         self.flush_pong();
         // The echo of the peer's Close waits for the Pong owed before it.
-        if self.pending_pong.is_some() && self.state == State::CloseReceived {
+        if self.pending_pong.is_some() && self.state() == State::CloseReceived {
             return;
         }
         if let Some(close) = self.pending_close {
@@ -271,8 +249,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             {
                 self.pending_close = None;
                 // After our own Close a pending Pong still follows it.
-                if self.state == State::CloseReceived {
-                    self.transition(State::Closed);
+                if self.state() == State::CloseReceived {
+                    self.move_to_closed();
                 }
             }
         }

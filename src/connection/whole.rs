@@ -10,14 +10,15 @@
 //! `chunking` fuzz target and the split tests, which feed the same bytes whole
 //! and one byte at a time, compare the two.
 
-use super::send::MessageKind;
-use super::{Connection, State};
+use super::state::Inner;
+use super::Connection;
 use crate::config::MessageMode;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;
 use crate::frame::{Header, Opcode};
 use crate::keys::KeySource;
 use crate::mask::{apply_mask, apply_mask_ascii, move_masked};
+use crate::message::MessageKind;
 use crate::status::Status;
 use crate::utf8;
 
@@ -78,25 +79,16 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// Takes in a fragment [`whole_frame`](Self::whole_frame) found, as
     /// `on_header` and `on_data` would (but for the UTF-8 check, deferred).
     pub(super) fn take_fragment(&mut self, header: &Header, header_len: usize) {
-        let inbound = &mut self.inbound;
-        inbound.frame = header.opcode;
-        inbound.frame_fin = header.fin;
         self.rx.read += header_len;
-        if header.opcode == Opcode::Continuation {
-            inbound.fragments += 1;
-            inbound.len += header.payload_len;
-        } else {
-            inbound.kind = Some(match header.opcode {
-                Opcode::Text => MessageKind::Text,
-                _ => MessageKind::Binary,
-            });
-            inbound.len = header.payload_len;
-            inbound.fragments = 1;
-            inbound.utf8.reset();
-            self.rx.settle();
-            #[cfg(feature = "alloc")]
-            self.message.clear();
-        }
+        // `takes_whole` made the same checks, so these cannot fail.
+        let taken = match MessageKind::from_opcode(header.opcode) {
+            Some(kind) => self.start_message(kind, header),
+            None => self.inbound.continue_with(header, &self.config),
+        };
+        debug_assert!(
+            taken.is_ok(),
+            "the whole-frame path took a frame the general path refuses"
+        );
         // `whole_frame` checked that the payload is all in storage.
         let (start, len) = (self.rx.read, header.payload_len as usize);
         self.rx.read += len;
@@ -109,7 +101,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             self.message.extend_from_slice(payload);
             self.rx.settle();
             self.defer_text(len);
-            self.inbound.complete = header.fin;
+            self.inbound.set_complete(header.fin);
             return;
         }
         // The payload is unmasked as it moves to the end of the message so
@@ -123,7 +115,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         }
         self.rx.asm += len;
         self.defer_text(len);
-        self.inbound.complete = header.fin;
+        self.inbound.set_complete(header.fin);
     }
 
     /// Text is validated later, in one pass over every fragment taken in a
@@ -215,7 +207,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         let (config, inbound) = (&self.config, &self.inbound);
         let message_len_after = match (header.opcode, inbound.kind) {
             (Opcode::Text | Opcode::Binary, None) => header.payload_len,
-            (Opcode::Continuation, Some(_)) if inbound.fragments < config.max_fragments => {
+            (Opcode::Continuation, Some(_)) if inbound.fragments() < config.max_fragments => {
                 inbound.len.saturating_add(header.payload_len)
             }
             _ => return false,
@@ -224,6 +216,6 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             && header.mask.is_some() == self.decoder.role().is_server()
             && header.payload_len <= config.max_frame_len
             && message_len_after <= config.max_message_len
-            && matches!(self.state, State::Open | State::CloseSent)
+            && matches!(self.life.inner(), Inner::Open | Inner::CloseSent)
     }
 }
