@@ -1,14 +1,14 @@
-//! The opening handshake phase of a connection (RFC 6455 §4).
+//! The opening handshake of a connection (RFC 6455 §4): the constructors
+//! that start it and the commands that answer it. Reading the heads is in
+//! `handshake_recv.rs`.
 
+use super::handshake_recv::parse_request;
 use super::state::{Accepted, Inner, Opening};
 use super::Connection;
 use crate::config::Config;
-use crate::error::{Error, HandshakeError, UsageError};
-use crate::event::{Event, Handshake};
-use crate::handshake::is_interim;
+use crate::error::{Error, UsageError};
 use crate::handshake::{
-    validate_response, Accept, ClientRequest, HeadLimits, HeadScanner, Rejection, Request,
-    ResponseHead,
+    Accept, ClientRequest, HeadLimits, HeadScanner, Rejection, Request, ResponseHead,
 };
 use crate::keys::{KeySource, NoKeys};
 use crate::role::Role;
@@ -18,11 +18,11 @@ impl<B: AsMut<[u8]>> Connection<B, NoKeys> {
     /// A server connection waiting for the client's upgrade request.
     ///
     /// Feed it bytes; [`poll_event`](Self::poll_event) reports
-    /// [`Event::Upgrade`] with the request, which you answer with
+    /// [`Event::Upgrade`](crate::Event::Upgrade) with the request, which you answer with
     /// [`accept`](Self::accept) or [`reject`](Self::reject). A malformed
     /// request is answered for you (400, or 426 with
     /// `Sec-WebSocket-Version: 13`, or 431) and reported as a
-    /// [`HandshakeError`].
+    /// [`HandshakeError`](crate::HandshakeError).
     ///
     /// # Errors
     ///
@@ -48,7 +48,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     ///
     /// Extension offers are passed on as given, but the connection
     /// implements no extension yet: a server that accepts one fails the
-    /// handshake with [`HandshakeError::UnsupportedExtension`].
+    /// handshake with [`HandshakeError::UnsupportedExtension`](crate::HandshakeError::UnsupportedExtension).
     ///
     /// # Errors
     ///
@@ -102,7 +102,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// On a client whose upgrade the server refused (a status other than
-    /// `101`, reported as [`HandshakeError::UnexpectedStatus`]), the
+    /// `101`, reported as [`HandshakeError::UnexpectedStatus`](crate::HandshakeError::UnexpectedStatus)), the
     /// server's response head: read `Location` to follow a redirect, or
     /// `WWW-Authenticate` to authenticate, then connect again. RFC 6455 §4.1:
     /// such a response is handled "per HTTP procedures".
@@ -136,10 +136,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         }
     }
 
-    /// Accepts the upgrade request reported by [`Event::Upgrade`]: queues the
+    /// Accepts the upgrade request reported by [`Event::Upgrade`](crate::Event::Upgrade): queues the
     /// `101 Switching Protocols` response and opens the connection.
     /// [`poll_event`](Self::poll_event) then reports
-    /// [`Event::HandshakeComplete`]; frames may be sent at once.
+    /// [`Event::HandshakeComplete`](crate::Event::HandshakeComplete); frames may be sent at once.
     ///
     /// # Errors
     ///
@@ -184,9 +184,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         Ok(())
     }
 
-    /// Refuses the upgrade request reported by [`Event::Upgrade`] with any
+    /// Refuses the upgrade request reported by [`Event::Upgrade`](crate::Event::Upgrade) with any
     /// HTTP response (for example 403 for an unwelcome `Origin`). The
-    /// connection moves to [`State::Closed`]; close the transport once the
+    /// connection moves to [`State::Closed`](crate::State::Closed); close the transport once the
     /// response is written.
     ///
     /// # Errors
@@ -205,7 +205,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         Ok(())
     }
 
-    fn head_limits(&self) -> HeadLimits {
+    pub(super) fn head_limits(&self) -> HeadLimits {
         head_limits(&self.config, self.rx.cap)
     }
 
@@ -218,207 +218,6 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             } => head_len,
             _ => 0,
         }
-    }
-
-    pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
-        if let Some(Accepted { head_len, protocol }) = self.life.take_accepted() {
-            self.rx.read = head_len;
-            self.rx.settle();
-            let limits = self.head_limits();
-            let request = parse_request(&self.rx.bytes()[..head_len], limits).ok();
-            let protocol = protocol.and_then(|i| request.and_then(|r| r.subprotocols().nth(i)));
-            return Some(Ok(Event::HandshakeComplete(Handshake {
-                protocol,
-                extensions: None,
-                request,
-            })));
-        }
-        match self.life.opening() {
-            Some(Opening::ServerRequest(_) | Opening::ClientResponse { .. }) => self.read_head(),
-            Some(Opening::ServerDecision { .. }) | None => None,
-        }
-    }
-
-    /// Looks for a complete head in the received bytes.
-    ///
-    /// A client skips interim responses (`100 Continue` and the like) before
-    /// the final one (RFC 9110 §15.2: "A client MUST be able to parse one or
-    /// more 1xx responses received prior to a final response"). They stay in
-    /// the storage until the final head arrives or room is needed, then go in
-    /// one move, so however many there are each byte moves at most once.
-    fn read_head(&mut self) -> Option<Result<Event<'_>, Error>> {
-        let head_len = loop {
-            let filled = self.rx.filled;
-            let skipped = self.skipped_interim();
-            let scanned = match self.life.opening_mut() {
-                Some(Opening::ServerRequest(scanner) | Opening::ClientResponse { scanner, .. }) => {
-                    scanner.scan(&self.rx.buf.as_mut()[skipped..filled])
-                }
-                _ => return None,
-            };
-            match scanned {
-                Err(e) => return Some(Err(self.fail_handshake(e))),
-                Ok(Status::Complete(len)) if self.is_interim_response(skipped, len) => {
-                    if let Some(Opening::ClientResponse {
-                        scanner, skipped, ..
-                    }) = self.life.opening_mut()
-                    {
-                        scanner.reset();
-                        *skipped += len;
-                    }
-                }
-                Ok(Status::Complete(len)) => {
-                    self.drop_interim_responses();
-                    break len;
-                }
-                // Room is needed: drop the interim responses now.
-                Ok(Status::Partial) if filled == self.rx.cap && skipped > 0 => {
-                    self.drop_interim_responses();
-                }
-                Ok(Status::Partial) if filled == self.rx.cap => {
-                    return Some(Err(self.fail_handshake(HandshakeError::HeadTooLarge)))
-                }
-                Ok(Status::Partial) if self.life.eof() => {
-                    return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
-                }
-                Ok(Status::Partial) => return None,
-            }
-        };
-        match self.life.opening() {
-            Some(&Opening::ClientResponse { request_len, .. }) => {
-                self.finish_client(head_len, request_len)
-            }
-            _ => self.report_request(head_len),
-        }
-    }
-
-    /// Client: bytes of interim responses at the start of the storage.
-    fn skipped_interim(&self) -> usize {
-        match self.life.opening() {
-            Some(&Opening::ClientResponse { skipped, .. }) => skipped,
-            _ => 0,
-        }
-    }
-
-    /// Client: whether the head at `start..start + len` is an interim
-    /// response.
-    fn is_interim_response(&mut self, start: usize, len: usize) -> bool {
-        let Some(Opening::ClientResponse { scanner, .. }) = self.life.opening() else {
-            return false;
-        };
-        let limits = scanner.limits();
-        let head = &self.rx.buf.as_mut()[start..start + len];
-        matches!(
-            ResponseHead::parse(head, limits),
-            Ok(Status::Complete(r)) if is_interim(r.status())
-        )
-    }
-
-    /// Client: moves what followed the skipped interim responses to the
-    /// start of the storage.
-    fn drop_interim_responses(&mut self) {
-        let Some(Opening::ClientResponse { skipped, .. }) = self.life.opening_mut() else {
-            return;
-        };
-        if *skipped > 0 {
-            (self.rx.read, self.rx.msg_start, self.rx.asm) = (*skipped, *skipped, *skipped);
-            *skipped = 0;
-            self.rx.compact();
-        }
-    }
-
-    /// Server: the request head is complete; check it and report it.
-    fn report_request(&mut self, head_len: usize) -> Option<Result<Event<'_>, Error>> {
-        let limits = self.head_limits();
-        if let Err(e) = parse_request(&self.rx.bytes()[..head_len], limits) {
-            return Some(Err(self.fail_handshake(e)));
-        }
-        self.move_to_decision(head_len);
-        let request = parse_request(&self.rx.bytes()[..head_len], limits).ok()?;
-        Some(Ok(Event::Upgrade(request)))
-    }
-
-    /// Client: the response head is complete; check it against our request.
-    fn finish_client(
-        &mut self,
-        head_len: usize,
-        request_len: usize,
-    ) -> Option<Result<Event<'_>, Error>> {
-        let limits = self.head_limits();
-        let checked = check_response(
-            &self.rx.buf.as_mut()[..head_len],
-            self.tx.written_prefix(request_len),
-            limits,
-        );
-        if let Err(e) = checked {
-            // A refused response stays readable through `response()`.
-            let refused = matches!(e, HandshakeError::UnexpectedStatus(_)).then_some(head_len);
-            return Some(Err(self.fail_handshake_keeping(e, refused)));
-        }
-        self.move_to_open(None);
-        self.rx.read = head_len;
-        self.rx.settle();
-        let negotiated = check_response(
-            &self.rx.buf.as_mut()[..head_len],
-            self.tx.written_prefix(request_len),
-            limits,
-        )
-        .ok()?;
-        Some(Ok(Event::HandshakeComplete(Handshake {
-            protocol: negotiated,
-            extensions: None,
-            request: None,
-        })))
-    }
-
-    /// The handshake failed: a server queues the HTTP error response.
-    fn fail_handshake(&mut self, error: HandshakeError) -> Error {
-        self.fail_handshake_keeping(error, None)
-    }
-
-    /// [`fail_handshake`](Self::fail_handshake), keeping a refused
-    /// response's head of `refused_head` bytes in the receive storage.
-    fn fail_handshake_keeping(
-        &mut self,
-        error: HandshakeError,
-        refused_head: Option<usize>,
-    ) -> Error {
-        if self.role.is_server() && error != HandshakeError::TransportClosed {
-            let response = Rejection::from(error);
-            if let Ok(space) = self.tx.reserve(self.tx.cap()) {
-                if let Ok(written) = response.write(space) {
-                    self.tx.commit(written);
-                }
-            }
-        }
-        self.move_to_failed(refused_head);
-        Error::Handshake(error)
-    }
-}
-
-/// Parses a head the scanner found complete.
-fn parse_request(head: &[u8], limits: HeadLimits) -> Result<Request<'_>, HandshakeError> {
-    match Request::parse(head, limits)? {
-        Status::Complete(request) => Ok(request),
-        // The scanner saw the blank line, so the parser does too.
-        Status::Partial => Err(HandshakeError::InvalidRequestLine),
-    }
-}
-
-/// Checks the server's response (§4.1) and returns the chosen subprotocol.
-fn check_response<'r>(
-    head: &'r [u8],
-    request: &[u8],
-    limits: HeadLimits,
-) -> Result<Option<&'r str>, HandshakeError> {
-    match validate_response(head, request, limits)? {
-        Status::Complete(negotiated) => {
-            if negotiated.extensions().next().is_some() {
-                return Err(HandshakeError::UnsupportedExtension);
-            }
-            Ok(negotiated.subprotocol())
-        }
-        Status::Partial => Err(HandshakeError::InvalidStatusLine),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod control;
 mod handshake;
+mod handshake_recv;
 mod inbound;
 mod outbound;
 mod prepared;
