@@ -161,6 +161,7 @@ extern crate alloc;
 extern crate std;
 
 mod close;
+mod close_code;
 mod config;
 mod connection;
 mod error;
@@ -174,9 +175,8 @@ mod simd;
 mod status;
 mod utf8;
 
-pub use close::{
-    encode_close_payload, parse_close_payload, truncate_reason, CloseCode, MAX_CLOSE_REASON_LEN,
-};
+pub use close::{encode_close_payload, parse_close_payload, truncate_reason, MAX_CLOSE_REASON_LEN};
+pub use close_code::CloseCode;
 pub use config::{AutoPong, Config, MessageMode};
 pub use connection::{Connection, MessageKind, State, MIN_STORAGE_LEN};
 pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, UsageError};

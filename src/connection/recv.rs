@@ -1,7 +1,7 @@
 //! The receive path: bytes in, events out.
 
 use super::{Connection, ControlBuf, State};
-use crate::close::CloseCode;
+use crate::close_code::CloseCode;
 use crate::config::MessageMode;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;

@@ -2,7 +2,7 @@
 //! their parameters, parsed on demand from the header value.
 
 use super::headers::Values;
-use super::http::{ascii_str, is_tchar};
+use super::token::{ascii_str, is_tchar};
 
 /// One extension in a `Sec-WebSocket-Extensions` list: a name and parameters.
 ///

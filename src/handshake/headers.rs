@@ -3,8 +3,9 @@
 //! The header block is checked once, when its head is parsed; the iterators
 //! here then re-walk it on demand, so nothing is stored per header.
 
-use super::http::{ascii_str, is_field_byte, is_token, trim_ows, HeadLimits};
-use super::HandshakeError;
+use super::scan::HeadLimits;
+use super::token::{ascii_str, is_field_byte, is_token, trim_ows};
+use crate::error::HandshakeError;
 
 /// One header line: its name and its value without surrounding whitespace.
 ///

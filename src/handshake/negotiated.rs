@@ -2,9 +2,12 @@
 //! (RFC 6455 §4.1), after any interim responses.
 
 use super::extensions::{is_extension_list, ExtensionOffers};
-use super::http::{ascii_str, is_token, HeadLimits, ResponseHead};
+use super::http::ResponseHead;
+use super::scan::HeadLimits;
 use super::server::Request;
-use super::{HandshakeError, Status};
+use super::token::{ascii_str, is_token};
+use crate::error::HandshakeError;
+use crate::status::Status;
 
 /// What a server's `101` settled: the subprotocol and the extensions.
 ///

@@ -1,7 +1,8 @@
 //! Finding the end of an HTTP head as its bytes arrive, in any pieces, each
 //! byte looked at once, within the limits.
 
-use super::{HandshakeError, Status};
+use crate::error::HandshakeError;
+use crate::status::Status;
 
 /// Size limits for an HTTP head, checked while scanning and parsing.
 ///

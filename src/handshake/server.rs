@@ -2,11 +2,15 @@
 //! it with `101 Switching Protocols` (§4.2.2) or a refusal.
 
 use super::extensions::{is_extension_list, ExtensionOffers};
+use super::headers::Headers;
 use super::headers::{List, Values};
-use super::http::{ascii_str, is_reg_name_byte, is_token, HeadLimits, Headers, RequestHead};
+use super::http::RequestHead;
+use super::key::{accept_key, decode_key, AcceptKey};
 use super::response::{check_headers, write_with};
-use super::{accept_key, decode_key, AcceptKey, HandshakeError, Status};
-use crate::error::{Error, UsageError};
+use super::scan::HeadLimits;
+use super::token::{ascii_str, is_reg_name_byte, is_token};
+use crate::error::{Error, HandshakeError, UsageError};
+use crate::status::Status;
 
 /// A WebSocket upgrade request that passed every check of RFC 6455 §4.2.1.
 ///
