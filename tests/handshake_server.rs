@@ -53,6 +53,7 @@ fn summarize(buf: &[u8]) -> Result<Summary, HandshakeError> {
             .collect(),
         headers: request
             .headers()
+            .iter()
             .map(|h| (h.name.into(), h.value.into()))
             .collect(),
     })
@@ -454,10 +455,13 @@ fn header_lookup_is_case_insensitive_and_lazy() {
     let request = complete(Request::parse(&buf, HeadLimits::new()).unwrap());
     assert_eq!(request.header("HOST"), Some(&b"server.example.com"[..]));
     assert_eq!(request.header("connection"), Some(&b"keep-alive"[..]));
-    assert_eq!(request.values("Connection").count(), 2);
-    assert!(request.list("connection").contains_token("UPGRADE"));
+    assert_eq!(request.headers().values("Connection").count(), 2);
+    assert!(request
+        .headers()
+        .list("connection")
+        .contains_token("UPGRADE"));
     assert_eq!(request.header("missing"), None);
-    assert_eq!(request.head().header_count(), 6);
+    assert_eq!(request.headers().len(), 6);
 }
 
 #[test]
@@ -559,7 +563,7 @@ fn head_length_limit_exactly_reached_is_accepted_one_more_is_431() {
 #[test]
 fn header_count_limit_exactly_reached_is_accepted_one_more_is_431() {
     let limits = HeadLimits::new().max_headers(10);
-    let parse = |buf: &[u8]| Request::parse(buf, limits).map(|s| complete(s).head().header_count());
+    let parse = |buf: &[u8]| Request::parse(buf, limits).map(|s| complete(s).headers().len());
     let at_limit = sized_request(400, 10);
     assert_eq!(feed(&at_limit, limits, parse), Ok(Some((400, 10))));
     let over = sized_request(400, 11);

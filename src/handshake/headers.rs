@@ -1,4 +1,5 @@
-//! Header lines: lookup by name and comma-separated lists.
+//! Header lines: the shared view of a head's headers, lookup by name and
+//! comma-separated lists.
 //!
 //! The header block is checked once, when its head is parsed; the iterators
 //! here then re-walk it on demand, so nothing is stored per header.
@@ -27,14 +28,44 @@ impl<'a> Header<'a> {
     }
 }
 
-/// The checked header lines of a head (each line without its CRLF).
+/// The header lines of a head: one view shared by [`RequestHead`],
+/// [`ResponseHead`] and [`Request`], made by their `headers()`.
+///
+/// Every line was checked when the head was parsed; the view keeps only the
+/// bytes and re-walks them on each lookup (no header array, no allocator).
+/// Names compare ignoring ASCII case; values are trimmed bytes (they may hold
+/// obs-text, RFC 9110 §5.5).
+///
+/// [`RequestHead`]: crate::RequestHead
+/// [`ResponseHead`]: crate::ResponseHead
+/// [`Request`]: crate::Request
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::handshake::{HeadLimits, RequestHead, Status};
+///
+/// let buf = b"GET / HTTP/1.1\r\nHost: a\r\nAccept: x, y\r\nAccept: z\r\n\r\n";
+/// let Status::Complete(head) = RequestHead::parse(buf, HeadLimits::new())? else {
+///     panic!("incomplete");
+/// };
+/// let headers = head.headers();
+/// assert_eq!(headers.len(), 3);
+/// assert_eq!(headers.get("HOST"), Some(&b"a"[..]));
+/// assert_eq!(headers.values("accept").count(), 2);
+/// assert_eq!(headers.list("accept").count(), 3);
+/// for field in headers {
+///     assert!(!field.name.is_empty());
+/// }
+/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Block<'a> {
+pub struct Headers<'a> {
     lines: &'a [u8],
     count: usize,
 }
 
-impl<'a> Block<'a> {
+impl<'a> Headers<'a> {
     /// Checks every header line of `lines` (each ending in CRLF).
     pub(crate) fn validate(lines: &'a [u8], limits: HeadLimits) -> Result<Self, HandshakeError> {
         let mut count: usize = 0;
@@ -45,28 +76,61 @@ impl<'a> Block<'a> {
                 return Err(HandshakeError::TooManyHeaders);
             }
         }
-        Ok(Block { lines, count })
+        Ok(Headers { lines, count })
     }
 
-    pub(crate) const fn count(&self) -> usize {
+    /// The number of header lines.
+    #[must_use]
+    pub const fn len(&self) -> usize {
         self.count
     }
 
-    pub(crate) fn iter(&self) -> Headers<'a> {
-        Headers(Lines(self.lines))
+    /// Whether there are no header lines.
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.count == 0
     }
 
-    pub(crate) fn first(&self, name: &str) -> Option<&'a [u8]> {
+    /// All header lines, in order.
+    #[must_use]
+    pub fn iter(&self) -> HeaderFields<'a> {
+        HeaderFields(Lines(self.lines))
+    }
+
+    /// The value of the first header named `name` (any case), trimmed.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&'a [u8]> {
         self.iter()
             .find(|h| h.name.eq_ignore_ascii_case(name))
             .map(|h| h.value)
     }
 
-    pub(crate) fn values(&self, name: &'a str) -> Values<'a> {
+    /// The values of every header named `name` (any case), in order.
+    #[must_use]
+    pub fn values(&self, name: &'a str) -> Values<'a> {
         Values {
-            headers: self.iter(),
+            fields: self.iter(),
             name,
         }
+    }
+
+    /// The comma-separated elements of every header named `name`, in order
+    /// (see [`List`]).
+    #[must_use]
+    pub fn list(&self, name: &'a str) -> List<'a> {
+        List {
+            values: self.values(name),
+            rest: &[],
+        }
+    }
+}
+
+impl<'a> IntoIterator for Headers<'a> {
+    type Item = Header<'a>;
+    type IntoIter = HeaderFields<'a>;
+
+    fn into_iter(self) -> HeaderFields<'a> {
+        self.iter()
     }
 }
 
@@ -122,14 +186,12 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
-/// An iterator over the header lines of a head, in order.
-///
-/// Made by `headers()` on [`RequestHead`](super::RequestHead),
-/// [`ResponseHead`](super::ResponseHead) and [`Request`](super::Request).
+/// An iterator over the header lines of a head, in order: made by
+/// [`Headers::iter`].
 #[derive(Debug, Clone)]
-pub struct Headers<'a>(Lines<'a>);
+pub struct HeaderFields<'a>(Lines<'a>);
 
-impl<'a> Iterator for Headers<'a> {
+impl<'a> Iterator for HeaderFields<'a> {
     type Item = Header<'a>;
 
     fn next(&mut self) -> Option<Header<'a>> {
@@ -138,10 +200,11 @@ impl<'a> Iterator for Headers<'a> {
     }
 }
 
-/// An iterator over the values of every header with one name (any case).
+/// An iterator over the values of every header with one name (any case):
+/// made by [`Headers::values`].
 #[derive(Debug, Clone)]
 pub struct Values<'a> {
-    headers: Headers<'a>,
+    fields: HeaderFields<'a>,
     name: &'a str,
 }
 
@@ -150,13 +213,14 @@ impl<'a> Iterator for Values<'a> {
 
     fn next(&mut self) -> Option<&'a [u8]> {
         let name = self.name;
-        self.headers
+        self.fields
             .find(|h| h.name.eq_ignore_ascii_case(name))
             .map(|h| h.value)
     }
 }
 
-/// The comma-separated elements of every header with one name, in order.
+/// The comma-separated elements of every header with one name, in order:
+/// made by [`Headers::list`].
 ///
 /// RFC 9110 §5.3: several lines of a list header mean the same as one line
 /// with their values joined by commas. Elements are trimmed; empty elements
@@ -171,9 +235,9 @@ impl<'a> Iterator for Values<'a> {
 /// let Status::Complete(head) = RequestHead::parse(buf, HeadLimits::new())? else {
 ///     panic!("incomplete");
 /// };
-/// let mut list = head.list("connection");
+/// let mut list = head.headers().list("connection");
 /// assert_eq!(list.next(), Some(&b"keep-alive"[..]));
-/// assert!(head.list("connection").contains_token("upgrade"));
+/// assert!(head.headers().list("connection").contains_token("upgrade"));
 /// # Ok::<(), rfc6455::handshake::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -183,10 +247,6 @@ pub struct List<'a> {
 }
 
 impl<'a> List<'a> {
-    pub(crate) fn new(values: Values<'a>) -> Self {
-        List { values, rest: &[] }
-    }
-
     /// Whether an element equals `token`, ignoring ASCII case.
     #[must_use]
     pub fn contains_token(mut self, token: &str) -> bool {

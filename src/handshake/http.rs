@@ -1,7 +1,6 @@
 //! A minimal, strict HTTP/1.1 head parser: request and status lines, header
 //! lines, limits. No allocation: views re-walk their lines on demand.
 
-use super::headers::{Block, List, Values};
 use super::token::{ascii_str, is_field_byte, is_token};
 use crate::error::HandshakeError;
 use crate::status::Status;
@@ -9,11 +8,11 @@ use crate::status::Status;
 use super::headers::Headers;
 use super::scan::{HeadLimits, HeadScanner};
 
-/// The parts every head shares: its start line, header block and length.
+/// The parts every head shares: its start line, header lines and length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Head<'a> {
     pub(crate) start_line: &'a [u8],
-    pub(crate) block: Block<'a>,
+    pub(crate) headers: Headers<'a>,
     pub(crate) len: usize,
 }
 
@@ -33,10 +32,10 @@ pub(crate) fn split_head(
     let lines = head
         .get(first_cr.saturating_add(2)..len.saturating_sub(2))
         .unwrap_or_default();
-    let block = Block::validate(lines, limits)?;
+    let headers = Headers::validate(lines, limits)?;
     Ok(Status::Complete(Head {
         start_line,
-        block,
+        headers,
         len,
     }))
 }
@@ -78,7 +77,7 @@ pub struct RequestHead<'a> {
     method: &'a str,
     target: &'a str,
     minor_version: u8,
-    block: Block<'a>,
+    headers: Headers<'a>,
     len: usize,
 }
 
@@ -114,7 +113,7 @@ impl<'a> RequestHead<'a> {
             method: ascii_str(method),
             target: ascii_str(target),
             minor_version,
-            block: head.block,
+            headers: head.headers,
             len: head.len,
         }))
     }
@@ -143,34 +142,17 @@ impl<'a> RequestHead<'a> {
         self.len
     }
 
-    /// All header lines, in order.
+    /// The header lines: look up, iterate, split lists.
     #[must_use]
-    pub fn headers(&self) -> Headers<'a> {
-        self.block.iter()
+    pub const fn headers(&self) -> Headers<'a> {
+        self.headers
     }
 
-    /// The number of header lines.
-    #[must_use]
-    pub const fn header_count(&self) -> usize {
-        self.block.count()
-    }
-
-    /// The value of the first header named `name` (any case), trimmed.
+    /// The value of the first header named `name` (any case), trimmed:
+    /// `headers().get(name)`.
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        self.block.first(name)
-    }
-
-    /// The values of every header named `name` (any case), in order.
-    #[must_use]
-    pub fn values(&self, name: &'a str) -> Values<'a> {
-        self.block.values(name)
-    }
-
-    /// The comma-separated elements of every header named `name`, in order.
-    #[must_use]
-    pub fn list(&self, name: &'a str) -> List<'a> {
-        List::new(self.block.values(name))
+        self.headers.get(name)
     }
 }
 
@@ -198,7 +180,7 @@ pub struct ResponseHead<'a> {
     status: u16,
     reason: &'a [u8],
     minor_version: u8,
-    block: Block<'a>,
+    headers: Headers<'a>,
     len: usize,
 }
 
@@ -249,7 +231,7 @@ impl<'a> ResponseHead<'a> {
             status,
             reason,
             minor_version,
-            block: head.block,
+            headers: head.headers,
             len: head.len,
         }))
     }
@@ -278,33 +260,16 @@ impl<'a> ResponseHead<'a> {
         self.len
     }
 
-    /// All header lines, in order.
+    /// The header lines: look up, iterate, split lists.
     #[must_use]
-    pub fn headers(&self) -> Headers<'a> {
-        self.block.iter()
+    pub const fn headers(&self) -> Headers<'a> {
+        self.headers
     }
 
-    /// The number of header lines.
-    #[must_use]
-    pub const fn header_count(&self) -> usize {
-        self.block.count()
-    }
-
-    /// The value of the first header named `name` (any case), trimmed.
+    /// The value of the first header named `name` (any case), trimmed:
+    /// `headers().get(name)`.
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        self.block.first(name)
-    }
-
-    /// The values of every header named `name` (any case), in order.
-    #[must_use]
-    pub fn values(&self, name: &'a str) -> Values<'a> {
-        self.block.values(name)
-    }
-
-    /// The comma-separated elements of every header named `name`, in order.
-    #[must_use]
-    pub fn list(&self, name: &'a str) -> List<'a> {
-        List::new(self.block.values(name))
+        self.headers.get(name)
     }
 }

@@ -17,7 +17,8 @@
 //!   read, remembering how far it looked, so feeding a head one byte at a time
 //!   costs linear time. It also enforces [`HeadLimits`] early.
 //! - [`RequestHead`] and [`ResponseHead`] are validated HTTP/1.1 views that
-//!   re-walk their header lines lazily (no header array, no allocator).
+//!   re-walk their header lines lazily (no header array, no allocator);
+//!   they and [`Request`] share one view of their header lines, [`Headers`].
 //! - [`Request`] is an upgrade request that passed every check of RFC 6455
 //!   §4.2.1; [`Request::accept`] writes the `101` response and
 //!   [`Rejection`] writes any refusal.
@@ -57,7 +58,7 @@ pub use crate::error::HandshakeError;
 pub use crate::Status;
 pub use client::{ClientRequest, Scheme};
 pub use extensions::{ExtensionOffer, ExtensionOffers, ExtensionParam, ExtensionParams};
-pub use headers::{Header, Headers};
+pub use headers::{Header, HeaderFields, Headers};
 pub use headers::{List, Values};
 pub use http::{RequestHead, ResponseHead};
 pub use key::{accept_key, AcceptKey, ClientKey, WEBSOCKET_GUID};
