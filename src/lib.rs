@@ -35,7 +35,23 @@
 //! mask        apply_mask: XOR masking resumable at any offset     (§5.3)
 //! ```
 //!
-//! # The run loop
+//! # Names
+//!
+//! - **Settings are `with_*`.** A value made of knobs with defaults
+//!   ([`Config`], [`HeadLimits`], [`FrameDecoder`]) starts from `new()` (or
+//!   `DEFAULT`) and each method that sets one knob and returns the value is
+//!   named `with_` and the knob: `Config::new().with_max_message_len(1 << 20)`.
+//!   The knob itself (a public field or a getter) keeps the bare name, so
+//!   setter and setting never share one. A constructor that takes its one
+//!   setting is `with_*` too, as in `std` ([`HeadScanner::with_limits`]).
+//! - **Message builders use bare nouns.** [`ClientRequest`], [`Accept`] and
+//!   [`Rejection`] describe an HTTP message to write; each method names the
+//!   header or part it fills in, so the chain reads like the message:
+//!   `ClientRequest::new("example.com").target("/chat").origin("https://example.com")`.
+//! - **No two public types share a name**, since all are used from the
+//!   crate root: [`Header`] is a frame header, [`HeaderField`](handshake::HeaderField) one header
+//!   line of an HTTP head.
+//!
 //!
 //! A [`Connection`] never touches a socket. After **any** input or command,
 //! drain [`Connection::poll_event`] and [`Connection::poll_transmit`] until

@@ -531,7 +531,7 @@ fn sized_request(len: usize, headers: usize) -> Vec<u8> {
 
 #[test]
 fn head_length_limit_exactly_reached_is_accepted_one_more_is_431() {
-    let limits = HeadLimits::new().max_head_len(300);
+    let limits = HeadLimits::new().with_max_head_len(300);
     let parse = |buf: &[u8]| Request::parse(buf, limits).map(|s| complete(s).head_len());
     let at_limit = sized_request(300, 7);
     assert_eq!(feed(&at_limit, limits, parse), Ok(Some((300, 300))));
@@ -562,7 +562,7 @@ fn head_length_limit_exactly_reached_is_accepted_one_more_is_431() {
 
 #[test]
 fn header_count_limit_exactly_reached_is_accepted_one_more_is_431() {
-    let limits = HeadLimits::new().max_headers(10);
+    let limits = HeadLimits::new().with_max_headers(10);
     let parse = |buf: &[u8]| Request::parse(buf, limits).map(|s| complete(s).headers().len());
     let at_limit = sized_request(400, 10);
     assert_eq!(feed(&at_limit, limits, parse), Ok(Some((400, 10))));
@@ -864,7 +864,7 @@ fn arbitrary_bytes_never_panic() {
                 }
             }
         }
-        let mut scanner = HeadScanner::with_limits(HeadLimits::new().max_headers(8));
+        let mut scanner = HeadScanner::with_limits(HeadLimits::new().with_max_headers(8));
         let _ = scanner.scan(&input);
         if let Ok(Status::Complete(request)) = Request::parse(&input, HeadLimits::new()) {
             let _ = request.subprotocols().count();

@@ -218,8 +218,8 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     fn head_limits(&self) -> HeadLimits {
         // The head must fit the storage, whatever the configuration says.
         HeadLimits::new()
-            .max_head_len(self.config.max_head_len.min(self.rx.cap))
-            .max_headers(self.config.max_headers)
+            .with_max_head_len(self.config.max_head_len.min(self.rx.cap))
+            .with_max_headers(self.config.max_headers)
     }
 
     /// Whether the handshake still has something to report.

@@ -13,14 +13,14 @@ use crate::error::HandshakeError;
 /// The value may hold obs-text (bytes 0x80–0xFF, RFC 9110 §5.5), so it is
 /// bytes; [`value_str`](Self::value_str) gives text when it is UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Header<'a> {
+pub struct HeaderField<'a> {
     /// The name as sent (compare with [`str::eq_ignore_ascii_case`]).
     pub name: &'a str,
     /// The value, without leading or trailing whitespace.
     pub value: &'a [u8],
 }
 
-impl<'a> Header<'a> {
+impl<'a> HeaderField<'a> {
     /// The value as text, if it is UTF-8.
     #[must_use]
     pub fn value_str(&self) -> Option<&'a str> {
@@ -126,7 +126,7 @@ impl<'a> Headers<'a> {
 }
 
 impl<'a> IntoIterator for Headers<'a> {
-    type Item = Header<'a>;
+    type Item = HeaderField<'a>;
     type IntoIter = HeaderFields<'a>;
 
     fn into_iter(self) -> HeaderFields<'a> {
@@ -135,7 +135,7 @@ impl<'a> IntoIterator for Headers<'a> {
 }
 
 /// Splits a header line into name and trimmed value, checking both.
-fn split_line(line: &[u8]) -> Result<Header<'_>, HandshakeError> {
+fn split_line(line: &[u8]) -> Result<HeaderField<'_>, HandshakeError> {
     // RFC 9112 §5.2: obs-fold is rejected with 400 by a server, and §2.2:
     // whitespace before the first header MUST be rejected.
     if let [b' ' | b'\t', ..] = line {
@@ -158,7 +158,7 @@ fn split_line(line: &[u8]) -> Result<Header<'_>, HandshakeError> {
     if !value.iter().all(|&b| is_field_byte(b)) {
         return Err(HandshakeError::InvalidHeaderValue);
     }
-    Ok(Header {
+    Ok(HeaderField {
         name: ascii_str(name),
         value: trim_ows(value),
     })
@@ -192,9 +192,9 @@ impl<'a> Iterator for Lines<'a> {
 pub struct HeaderFields<'a>(Lines<'a>);
 
 impl<'a> Iterator for HeaderFields<'a> {
-    type Item = Header<'a>;
+    type Item = HeaderField<'a>;
 
-    fn next(&mut self) -> Option<Header<'a>> {
+    fn next(&mut self) -> Option<HeaderField<'a>> {
         // Lines were checked when the head was parsed.
         self.0.next().and_then(|line| split_line(line).ok())
     }
@@ -285,7 +285,7 @@ mod tests {
     fn header_lines() {
         assert_eq!(
             split_line(b"Name:  va lue \t"),
-            Ok(Header {
+            Ok(HeaderField {
                 name: "Name",
                 value: b"va lue"
             })

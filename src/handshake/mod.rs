@@ -58,7 +58,7 @@ pub use crate::error::HandshakeError;
 pub use crate::Status;
 pub use client::{ClientRequest, Scheme};
 pub use extensions::{ExtensionOffer, ExtensionOffers, ExtensionParam, ExtensionParams};
-pub use headers::{Header, HeaderFields, Headers};
+pub use headers::{HeaderField, HeaderFields, Headers};
 pub use headers::{List, Values};
 pub use http::{RequestHead, ResponseHead};
 pub use key::{accept_key, AcceptKey, ClientKey, WEBSOCKET_GUID};

@@ -15,7 +15,7 @@ use crate::status::Status;
 /// ```
 /// use rfc6455::handshake::HeadLimits;
 ///
-/// let limits = HeadLimits::new().max_head_len(4096).max_headers(32);
+/// let limits = HeadLimits::new().with_max_head_len(4096).with_max_headers(32);
 /// assert_eq!(limits.max_head_len, 4096);
 /// assert_eq!(HeadLimits::default().max_headers, 64);
 /// ```
@@ -49,16 +49,16 @@ impl HeadLimits {
         Self::DEFAULT
     }
 
-    /// Sets the longest head accepted, in bytes.
+    /// Sets [`max_head_len`](Self::max_head_len).
     #[must_use]
-    pub const fn max_head_len(mut self, len: usize) -> Self {
+    pub const fn with_max_head_len(mut self, len: usize) -> Self {
         self.max_head_len = len;
         self
     }
 
-    /// Sets the most header lines accepted.
+    /// Sets [`max_headers`](Self::max_headers).
     #[must_use]
-    pub const fn max_headers(mut self, count: usize) -> Self {
+    pub const fn with_max_headers(mut self, count: usize) -> Self {
         self.max_headers = count;
         self
     }
