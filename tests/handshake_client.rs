@@ -4,7 +4,7 @@
 #[path = "common/handshake_util.rs"]
 mod util;
 
-use rfc6455::handshake::{
+use rfc6455::{
     validate_response, ClientRequest, HandshakeError, HeadLimits, ResponseHead, Scheme, Status,
 };
 use rfc6455::{BufferTooSmall, Error, UsageError};

@@ -4,7 +4,7 @@
 #[path = "common/handshake_util.rs"]
 mod util;
 
-use rfc6455::handshake::{
+use rfc6455::{
     Accept, HandshakeError, HeadLimits, HeadScanner, Rejection, Request, RequestHead, Status,
 };
 use rfc6455::{BufferTooSmall, Error, UsageError};

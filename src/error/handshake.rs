@@ -14,7 +14,7 @@ use core::fmt;
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HandshakeError, HeadLimits, Request};
+/// use rfc6455::{HandshakeError, HeadLimits, Request};
 ///
 /// let head = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n\
 ///              Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
@@ -108,7 +108,7 @@ impl HandshakeError {
     /// # Examples
     ///
     /// ```
-    /// use rfc6455::handshake::HandshakeError;
+    /// use rfc6455::HandshakeError;
     ///
     /// assert_eq!(HandshakeError::TooManyHeaders.status(), 431);
     /// assert_eq!(HandshakeError::MissingKey.status(), 400);

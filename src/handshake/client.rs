@@ -36,7 +36,7 @@ impl Scheme {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{ClientRequest, Scheme};
+/// use rfc6455::{ClientRequest, Scheme};
 ///
 /// let protocols = ["chat", "superchat"];
 /// let request = ClientRequest::new("server.example.com")

@@ -43,7 +43,7 @@ impl<'a> HeaderField<'a> {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HeadLimits, RequestHead, Status};
+/// use rfc6455::{HeadLimits, RequestHead, Status};
 ///
 /// let buf = b"GET / HTTP/1.1\r\nHost: a\r\nAccept: x, y\r\nAccept: z\r\n\r\n";
 /// let Status::Complete(head) = RequestHead::parse(buf, HeadLimits::new())? else {
@@ -57,7 +57,7 @@ impl<'a> HeaderField<'a> {
 /// for field in headers {
 ///     assert!(!field.name.is_empty());
 /// }
-/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// # Ok::<(), rfc6455::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Headers<'a> {
@@ -107,18 +107,18 @@ impl<'a> Headers<'a> {
 
     /// The values of every header named `name` (any case), in order.
     #[must_use]
-    pub fn values(&self, name: &'a str) -> Values<'a> {
-        Values {
+    pub fn values(&self, name: &'a str) -> HeaderValues<'a> {
+        HeaderValues {
             fields: self.iter(),
             name,
         }
     }
 
     /// The comma-separated elements of every header named `name`, in order
-    /// (see [`List`]).
+    /// (see [`HeaderList`]).
     #[must_use]
-    pub fn list(&self, name: &'a str) -> List<'a> {
-        List {
+    pub fn list(&self, name: &'a str) -> HeaderList<'a> {
+        HeaderList {
             values: self.values(name),
             rest: &[],
         }
@@ -203,12 +203,12 @@ impl<'a> Iterator for HeaderFields<'a> {
 /// An iterator over the values of every header with one name (any case):
 /// made by [`Headers::values`].
 #[derive(Debug, Clone)]
-pub struct Values<'a> {
+pub struct HeaderValues<'a> {
     fields: HeaderFields<'a>,
     name: &'a str,
 }
 
-impl<'a> Iterator for Values<'a> {
+impl<'a> Iterator for HeaderValues<'a> {
     type Item = &'a [u8];
 
     fn next(&mut self) -> Option<&'a [u8]> {
@@ -229,7 +229,7 @@ impl<'a> Iterator for Values<'a> {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HeadLimits, RequestHead, Status};
+/// use rfc6455::{HeadLimits, RequestHead, Status};
 ///
 /// let buf = b"GET / HTTP/1.1\r\nConnection: keep-alive, Upgrade\r\nConnection: x\r\n\r\n";
 /// let Status::Complete(head) = RequestHead::parse(buf, HeadLimits::new())? else {
@@ -238,15 +238,15 @@ impl<'a> Iterator for Values<'a> {
 /// let mut list = head.headers().list("connection");
 /// assert_eq!(list.next(), Some(&b"keep-alive"[..]));
 /// assert!(head.headers().list("connection").contains_token("upgrade"));
-/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// # Ok::<(), rfc6455::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct List<'a> {
-    values: Values<'a>,
+pub struct HeaderList<'a> {
+    values: HeaderValues<'a>,
     rest: &'a [u8],
 }
 
-impl<'a> List<'a> {
+impl<'a> HeaderList<'a> {
     /// Whether an element equals `token`, ignoring ASCII case.
     #[must_use]
     pub fn contains_token(mut self, token: &str) -> bool {
@@ -254,7 +254,7 @@ impl<'a> List<'a> {
     }
 }
 
-impl<'a> Iterator for List<'a> {
+impl<'a> Iterator for HeaderList<'a> {
     type Item = &'a [u8];
 
     fn next(&mut self) -> Option<&'a [u8]> {

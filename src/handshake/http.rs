@@ -61,7 +61,7 @@ fn parse_version(bytes: &[u8]) -> Result<u8, HandshakeError> {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HeadLimits, RequestHead, Status};
+/// use rfc6455::{HeadLimits, RequestHead, Status};
 ///
 /// let buf = b"GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
 /// let Status::Complete(head) = RequestHead::parse(buf, HeadLimits::new())? else {
@@ -70,7 +70,7 @@ fn parse_version(bytes: &[u8]) -> Result<u8, HandshakeError> {
 /// assert_eq!(head.target(), "/health");
 /// assert_eq!(head.header("host"), Some(&b"a"[..]));
 /// assert_eq!(head.head_len(), buf.len());
-/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// # Ok::<(), rfc6455::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestHead<'a> {
@@ -164,7 +164,7 @@ impl<'a> RequestHead<'a> {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HeadLimits, ResponseHead, Status};
+/// use rfc6455::{HeadLimits, ResponseHead, Status};
 ///
 /// let buf = b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\n\r\n";
 /// let Status::Complete(head) = ResponseHead::parse(buf, HeadLimits::new())? else {
@@ -173,7 +173,7 @@ impl<'a> RequestHead<'a> {
 /// assert_eq!(head.status(), 302);
 /// assert_eq!(head.reason(), b"Found");
 /// assert_eq!(head.header("location"), Some(&b"/elsewhere"[..]));
-/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// # Ok::<(), rfc6455::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ResponseHead<'a> {

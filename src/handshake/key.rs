@@ -21,7 +21,7 @@ pub const WEBSOCKET_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::ClientKey;
+/// use rfc6455::ClientKey;
 ///
 /// let key = ClientKey::from_nonce(*b"the sample nonce");
 /// assert_eq!(key.as_str(), "dGhlIHNhbXBsZSBub25jZQ==");
@@ -105,7 +105,7 @@ impl fmt::Display for AcceptKey {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::accept_key;
+/// use rfc6455::accept_key;
 ///
 /// // RFC 6455 §1.3
 /// let accept = accept_key(b"dGhlIHNhbXBsZSBub25jZQ==");

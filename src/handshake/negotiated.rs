@@ -161,7 +161,7 @@ impl<'a> Negotiated<'a> {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{validate_response, ClientRequest, HeadLimits, Status};
+/// use rfc6455::{validate_response, ClientRequest, HeadLimits, Status};
 ///
 /// let mut request = [0u8; 256];
 /// let n = ClientRequest::new("example.com").write(*b"the sample nonce", &mut request)?;

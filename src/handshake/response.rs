@@ -110,7 +110,7 @@ const ERROR_HEADERS: &[(&str, &str)] = &[TEXT_PLAIN];
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HandshakeError, Rejection};
+/// use rfc6455::{HandshakeError, Rejection};
 ///
 /// let mut out = [0u8; 256];
 /// let n = Rejection::new(403).body(b"bad origin").write(&mut out)?;

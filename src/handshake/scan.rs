@@ -13,7 +13,7 @@ use crate::status::Status;
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::HeadLimits;
+/// use rfc6455::HeadLimits;
 ///
 /// let limits = HeadLimits::new().with_max_head_len(4096).with_max_headers(32);
 /// assert_eq!(limits.max_head_len, 4096);
@@ -103,7 +103,7 @@ enum ScanState {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HeadScanner, Status};
+/// use rfc6455::{HeadScanner, Status};
 ///
 /// let mut scanner = HeadScanner::new();
 /// let mut buf = Vec::new();
@@ -116,7 +116,7 @@ enum ScanState {
 ///     }
 /// }
 /// assert_eq!(end, Some(27));
-/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// # Ok::<(), rfc6455::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HeadScanner {

@@ -2,8 +2,8 @@
 //! it with `101 Switching Protocols` (§4.2.2) or a refusal.
 
 use super::extensions::{is_extension_list, ExtensionOffers};
+use super::headers::HeaderList;
 use super::headers::Headers;
-use super::headers::List;
 use super::http::RequestHead;
 use super::key::{accept_key, decode_key, AcceptKey};
 use super::response::{check_headers, write_with};
@@ -21,7 +21,7 @@ use crate::status::Status;
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{Accept, HeadLimits, Request, Status};
+/// use rfc6455::{Accept, HeadLimits, Request, Status};
 ///
 /// let buf = b"GET /chat?room=1 HTTP/1.1\r\n\
 ///     Host: server.example.com\r\n\
@@ -326,7 +326,7 @@ const ACCEPT_RESERVED: &[&str] = &[
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::Accept;
+/// use rfc6455::Accept;
 ///
 /// let headers = [("Set-Cookie", "session=1")];
 /// let accept = Accept::new().subprotocol("chat").headers(&headers);
@@ -372,7 +372,7 @@ impl<'h> Accept<'h> {
 
 /// An iterator over the subprotocols a client offered, in order.
 #[derive(Debug, Clone)]
-pub struct Subprotocols<'a>(List<'a>);
+pub struct Subprotocols<'a>(HeaderList<'a>);
 
 impl<'a> Iterator for Subprotocols<'a> {
     type Item = &'a str;
