@@ -16,11 +16,11 @@ mod tokio_io;
 use std::io;
 use std::sync::Arc;
 
-use rfc6455::handshake::{HandshakeError, HeadLimits, HeadScanner, Rejection, RequestHead};
 use rfc6455::{
     Accept, CloseCode, Config, Connection, Encoder, Error, Event, Fragment, MessageMode, NoKeys,
     Opcode, State, Status,
 };
+use rfc6455::{HandshakeError, HeadLimits, HeadScanner, Rejection, RequestHead};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::broadcast::{self, error::RecvError};

@@ -1,6 +1,6 @@
 //! What a connection reports to the application.
 
-use crate::close::CloseCode;
+use crate::close_code::CloseCode;
 
 /// Something that happened on a connection, returned by
 /// [`Connection::poll_event`](crate::Connection::poll_event).

@@ -23,7 +23,13 @@
 //!
 //! # Layers
 //!
-//! Each layer is public and usable on its own; dependencies point down.
+//! Each layer is usable on its own; dependencies point down. The layers are
+//! private modules and every public item is re-exported here, at the crate
+//! root (as in quinn-proto and rustls): users write
+//! `use rfc6455::{Connection, FrameDecoder, Request};`, whichever layer they
+//! use, and the module tree stays free to change. `scripts/import_cycles.py`
+//! (run in CI) checks that the files of `src/` import from one another
+//! without cycles (a module and its own submodules aside).
 //!
 //! ```text
 //! connection  Connection: handshake → open → closing; events out, bytes out (§4–§7)
@@ -35,7 +41,67 @@
 //! mask        apply_mask: XOR masking resumable at any offset     (§5.3)
 //! ```
 //!
-//! # The run loop
+//! # The opening handshake
+//!
+//! The handshake layer (RFC 6455 §4) works alone too, for a server or client
+//! that drives the upgrade itself. It works on caller buffers, borrows from
+//! its input, and never allocates. The two sides:
+//!
+//! ```text
+//! client                                   server
+//! ClientRequest::write(nonce, out) ──GET──► HeadScanner::scan(buf)   (Partial until CRLFCRLF)
+//!                                           Request::parse(buf)      (§4.2.1 checks)
+//!                                           app: origin? subprotocol?
+//! HeadScanner::scan(buf)          ◄──101─── Request::accept(..) / Rejection::write(..)
+//! validate_response(buf, our_request)
+//!   → Negotiated (subprotocol, extensions)
+//! ```
+//!
+//! - [`HeadScanner`] finds the end of a head in a buffer that grows with each
+//!   read, remembering how far it looked, so feeding a head one byte at a time
+//!   costs linear time. It also enforces [`HeadLimits`] early.
+//! - [`RequestHead`] and [`ResponseHead`] are validated HTTP/1.1 views that
+//!   re-walk their header lines lazily (no header array, no allocator);
+//!   they and [`Request`] share one view of their header lines, [`Headers`].
+//! - [`Request`] is an upgrade request that passed every check of RFC 6455
+//!   §4.2.1; [`Request::accept`] writes the `101` response and
+//!   [`Rejection`] writes any refusal.
+//! - [`ClientRequest`] writes the client's upgrade request and
+//!   [`validate_response`] checks the server's answer (§4.1) against the very
+//!   bytes that were sent, so a caller keeps no other state.
+//!
+//! Every parse reports the head's length. Bytes after it (frames a peer sent
+//! without waiting) belong to the frame layer and are never consumed here.
+//!
+//! ## Strictness
+//!
+//! Lines end in CRLF only; a bare CR or bare LF, a NUL byte, obs-fold (a
+//! header line starting with whitespace), whitespace before a header's colon,
+//! non-token characters in a method or header name, non-visible-ASCII in the
+//! request target, and control characters in header values are all rejected
+//! with `400`. Header values may contain obs-text (bytes 0x80–0xFF, RFC 9110
+//! §5.5), so they are exposed as bytes. Limits give `431`, a wrong or missing
+//! `Sec-WebSocket-Version` gives `426` with `Sec-WebSocket-Version: 13`
+//! (RFC 6455 §4.4). A method other than `GET` gets `400`, as RFC 6455 §4.2.1
+//! suggests ("such as 400 Bad Request"); `405` would oblige an `Allow` header.
+//!
+//! # Names
+//!
+//! - **Settings are `with_*`.** A value made of knobs with defaults
+//!   ([`Config`], [`HeadLimits`], [`FrameDecoder`]) starts from its
+//!   constructor and each method that sets one knob and returns the value is
+//!   named `with_` and the knob: `Config::new().with_max_message_len(1 << 20)`.
+//!   The knob itself (a public field or a getter) keeps the bare name, so
+//!   setter and setting never share one. A constructor that takes its one
+//!   setting is `with_*` too, as in `std` ([`HeadScanner::with_limits`]).
+//! - **Message builders use bare nouns.** [`ClientRequest`], [`Accept`] and
+//!   [`Rejection`] describe an HTTP message to write; each method names the
+//!   header or part it fills in, so the chain reads like the message:
+//!   `ClientRequest::new("example.com").target("/chat").origin("https://example.com")`.
+//! - **No two public types share a name**, since all are used from the
+//!   crate root: [`Header`] is a frame header, [`HeaderField`] one header
+//!   line of an HTTP head.
+//!
 //!
 //! A [`Connection`] never touches a socket. After **any** input or command,
 //! drain [`Connection::poll_event`] and [`Connection::poll_transmit`] until
@@ -161,12 +227,13 @@ extern crate alloc;
 extern crate std;
 
 mod close;
+mod close_code;
 mod config;
 mod connection;
 mod error;
 mod event;
-pub mod frame;
-pub mod handshake;
+mod frame;
+mod handshake;
 mod keys;
 mod mask;
 mod message;
@@ -175,9 +242,8 @@ mod simd;
 mod status;
 mod utf8;
 
-pub use close::{
-    encode_close_payload, parse_close_payload, truncate_reason, CloseCode, MAX_CLOSE_REASON_LEN,
-};
+pub use close::{encode_close_payload, parse_close_payload, truncate_reason, MAX_CLOSE_REASON_LEN};
+pub use close_code::CloseCode;
 pub use config::{AutoPong, Config, MessageMode};
 pub use connection::{Connection, State, MIN_STORAGE_LEN};
 pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, UsageError};
@@ -187,8 +253,10 @@ pub use frame::{
     MAX_HEADER_LEN,
 };
 pub use handshake::{
-    accept_key, validate_response, Accept, ClientRequest, HeadLimits, HeadScanner, Negotiated,
-    Rejection, Request, RequestHead, ResponseHead, Scheme,
+    accept_key, validate_response, Accept, AcceptKey, ClientKey, ClientRequest, ExtensionOffer,
+    ExtensionOffers, ExtensionParam, ExtensionParams, HeadLimits, HeadScanner, HeaderField,
+    HeaderFields, HeaderList, HeaderValues, Headers, Negotiated, Rejection, Request, RequestHead,
+    ResponseHead, Scheme, Subprotocols, WEBSOCKET_GUID, WEBSOCKET_VERSION,
 };
 #[cfg(feature = "std")]
 pub use keys::StdKeys;

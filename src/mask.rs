@@ -4,7 +4,7 @@
 //! at any offset, so a payload that arrives in pieces is unmasked piece by
 //! piece with the offset of each piece within the frame's payload.
 
-/// How many bytes the wide loop handles per step.
+/// The longest payload [`move_masked`] moves in one fixed-size block.
 const BLOCK: usize = 64;
 
 /// XORs `buf` with the masking `key`, as the bytes at position `offset` (and
@@ -46,58 +46,6 @@ const fn key_word(key: [u8; 4]) -> u64 {
     half | (half << 32)
 }
 
-/// XORs `buf` with `word`'s bytes repeated. Fixed-size inner loops let the
-/// compiler use vector XORs on any target without `unsafe` (and
-/// [`crate::simd`] compiles this again with AVX2).
-#[inline(always)]
-pub(crate) fn xor_words(buf: &mut [u8], word: u64) {
-    let mut blocks = buf.chunks_exact_mut(BLOCK);
-    for block in &mut blocks {
-        for chunk in block.chunks_exact_mut(8) {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(chunk);
-            chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
-        }
-    }
-    // The remainder starts at a multiple of 8, so the word still lines up.
-    let mut words = blocks.into_remainder().chunks_exact_mut(8);
-    for chunk in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(chunk);
-        chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
-    }
-    let tail = words.into_remainder();
-    for (b, k) in tail.iter_mut().zip(word.to_ne_bytes()) {
-        *b ^= k;
-    }
-}
-
-/// Copies `src` into `dst` (the same length) XORed with `word`'s bytes
-/// repeated.
-#[inline(always)]
-pub(crate) fn copy_xor_words(dst: &mut [u8], src: &[u8], word: u64) {
-    let mut dst_blocks = dst.chunks_exact_mut(BLOCK);
-    let mut src_blocks = src.chunks_exact(BLOCK);
-    for (d, s) in (&mut dst_blocks).zip(&mut src_blocks) {
-        for (d, s) in d.chunks_exact_mut(8).zip(s.chunks_exact(8)) {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(s);
-            d.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
-        }
-    }
-    let mut dst_words = dst_blocks.into_remainder().chunks_exact_mut(8);
-    let mut src_words = src_blocks.remainder().chunks_exact(8);
-    for (d, s) in (&mut dst_words).zip(&mut src_words) {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(s);
-        d.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
-    }
-    let tail = dst_words.into_remainder().iter_mut();
-    for ((d, s), k) in tail.zip(src_words.remainder()).zip(word.to_ne_bytes()) {
-        *d = *s ^ k;
-    }
-}
-
 /// [`apply_mask`] from payload offset 0, also telling whether the unmasked
 /// bytes are all ASCII (and so valid UTF-8), in the same pass.
 #[inline]
@@ -137,7 +85,7 @@ pub(crate) fn move_masked(buf: &mut [u8], from: usize, to: usize, len: usize, ke
         // which is dead once moved.
         let mut block = [0u8; BLOCK];
         block.copy_from_slice(&buf[from..from + BLOCK]);
-        xor_words(&mut block, word);
+        crate::simd::xor_words(&mut block, word);
         buf[to..to + BLOCK].copy_from_slice(&block);
         return;
     }

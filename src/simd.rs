@@ -11,8 +11,9 @@
 //!   the details (where the error is, whether the input merely ends inside a
 //!   character), so errors are always described by the standard library's
 //!   own rules.
-//! - **Masking** runs the portable loops of [`crate::mask`] compiled a second
-//!   time with AVX2 enabled, which doubles their speed on data in the cache.
+//! - **Masking** runs the portable word loops (kept here, below; [`crate::mask`]
+//!   only calls down into them) compiled a second time with AVX2 enabled,
+//!   which doubles their speed on data in the cache.
 //!
 //! AVX2 is chosen at run time where `std` can ask the CPU, or at compile
 //! time when the build enables it. Everything else (other targets, CPUs
@@ -50,7 +51,7 @@ pub(crate) fn str_from_validated(bytes: &[u8]) -> &str {
 #[cfg(target_arch = "x86_64")]
 const MASK_MIN_LEN: usize = 256;
 
-/// [`crate::mask::xor_words`], with AVX2 where the CPU has it.
+/// XORs `buf` with `word`'s bytes repeated, with AVX2 where the CPU has it.
 #[inline]
 pub(crate) fn xor_words(buf: &mut [u8], word: u64) {
     #[cfg(target_arch = "x86_64")]
@@ -59,10 +60,11 @@ pub(crate) fn xor_words(buf: &mut [u8], word: u64) {
         unsafe { avx2::xor_words(buf, word) };
         return;
     }
-    crate::mask::xor_words(buf, word);
+    portable::xor_words(buf, word);
 }
 
-/// [`crate::mask::copy_xor_words`], with AVX2 where the CPU has it.
+/// Copies `src` into `dst` (the same length) XORed with `word`'s bytes
+/// repeated, with AVX2 where the CPU has it.
 #[inline]
 pub(crate) fn copy_xor_words(dst: &mut [u8], src: &[u8], word: u64) {
     #[cfg(target_arch = "x86_64")]
@@ -71,7 +73,66 @@ pub(crate) fn copy_xor_words(dst: &mut [u8], src: &[u8], word: u64) {
         unsafe { avx2::copy_xor_words(dst, src, word) };
         return;
     }
-    crate::mask::copy_xor_words(dst, src, word);
+    portable::copy_xor_words(dst, src, word);
+}
+
+/// The portable masking loops: the only ones on most targets, and compiled
+/// a second time with AVX2 in `avx2`.
+mod portable {
+    /// How many bytes the wide loop handles per step.
+    const BLOCK: usize = 64;
+
+    /// XORs `buf` with `word`'s bytes repeated. Fixed-size inner loops let the
+    /// compiler use vector XORs on any target without `unsafe` (and `avx2`
+    /// compiles this again with AVX2).
+    #[inline(always)]
+    pub(super) fn xor_words(buf: &mut [u8], word: u64) {
+        let mut blocks = buf.chunks_exact_mut(BLOCK);
+        for block in &mut blocks {
+            for chunk in block.chunks_exact_mut(8) {
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(chunk);
+                chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+            }
+        }
+        // The remainder starts at a multiple of 8, so the word still lines up.
+        let mut words = blocks.into_remainder().chunks_exact_mut(8);
+        for chunk in &mut words {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(chunk);
+            chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+        }
+        let tail = words.into_remainder();
+        for (b, k) in tail.iter_mut().zip(word.to_ne_bytes()) {
+            *b ^= k;
+        }
+    }
+
+    /// Copies `src` into `dst` (the same length) XORed with `word`'s bytes
+    /// repeated.
+    #[inline(always)]
+    pub(super) fn copy_xor_words(dst: &mut [u8], src: &[u8], word: u64) {
+        let mut dst_blocks = dst.chunks_exact_mut(BLOCK);
+        let mut src_blocks = src.chunks_exact(BLOCK);
+        for (d, s) in (&mut dst_blocks).zip(&mut src_blocks) {
+            for (d, s) in d.chunks_exact_mut(8).zip(s.chunks_exact(8)) {
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(s);
+                d.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+            }
+        }
+        let mut dst_words = dst_blocks.into_remainder().chunks_exact_mut(8);
+        let mut src_words = src_blocks.remainder().chunks_exact(8);
+        for (d, s) in (&mut dst_words).zip(&mut src_words) {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(s);
+            d.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+        }
+        let tail = dst_words.into_remainder().iter_mut();
+        for ((d, s), k) in tail.zip(src_words.remainder()).zip(word.to_ne_bytes()) {
+            *d = *s ^ k;
+        }
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -88,7 +149,7 @@ mod avx2 {
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn xor_words(buf: &mut [u8], word: u64) {
-        crate::mask::xor_words(buf, word);
+        super::portable::xor_words(buf, word);
     }
 
     /// The portable masked copy, compiled with AVX2.
@@ -98,7 +159,7 @@ mod avx2 {
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn copy_xor_words(dst: &mut [u8], src: &[u8], word: u64) {
-        crate::mask::copy_xor_words(dst, src, word);
+        super::portable::copy_xor_words(dst, src, word);
     }
 
     /// Whether the CPU has AVX2.

@@ -4,7 +4,7 @@
 #[path = "common/handshake_util.rs"]
 mod util;
 
-use rfc6455::handshake::{
+use rfc6455::{
     validate_response, ClientRequest, HandshakeError, HeadLimits, ResponseHead, Scheme, Status,
 };
 use rfc6455::{BufferTooSmall, Error, UsageError};
@@ -444,18 +444,18 @@ fn response_limits_and_partial_heads() {
             .unwrap()
             .is_partial());
     }
-    let exact = HeadLimits::new().max_head_len(head.len());
+    let exact = HeadLimits::new().with_max_head_len(head.len());
     assert!(validate_response(&head, &ours, exact)
         .unwrap()
         .is_complete());
-    let short = HeadLimits::new().max_head_len(head.len() - 1);
+    let short = HeadLimits::new().with_max_head_len(head.len() - 1);
     assert_eq!(
         validate_response(&head, &ours, short).map(|_| ()),
         Err(HandshakeError::HeadTooLarge)
     );
-    let few = HeadLimits::new().max_headers(3);
+    let few = HeadLimits::new().with_max_headers(3);
     assert!(validate_response(&head, &ours, few).unwrap().is_complete());
-    let fewer = HeadLimits::new().max_headers(2);
+    let fewer = HeadLimits::new().with_max_headers(2);
     assert_eq!(
         feed(&head, fewer, |_| Ok(())),
         Err(HandshakeError::TooManyHeaders)
@@ -513,7 +513,7 @@ fn arbitrary_responses_never_panic() {
         if let Ok(Status::Complete(n)) = validate_response(&input, &ours, HeadLimits::new()) {
             let _ = n.extensions().map(|e| e.params().count()).sum::<usize>();
         }
-        let _ = ResponseHead::parse(&input, HeadLimits::new().max_headers(3));
+        let _ = ResponseHead::parse(&input, HeadLimits::new().with_max_headers(3));
         // Garbage as "our request" must not panic either.
         let _ = validate_response(&base, &input, HeadLimits::new());
     }

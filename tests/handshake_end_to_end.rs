@@ -1,10 +1,10 @@
 //! Client request → server scan, parse, check → server 101 → client check,
 //! with stack buffers only and pipelined frames on both sides.
 
-use rfc6455::handshake::{
+use rfc6455::HandshakeError;
+use rfc6455::{
     validate_response, Accept, ClientRequest, HeadLimits, HeadScanner, Rejection, Request, Status,
 };
-use rfc6455::HandshakeError;
 
 /// Moves `wire` into `buf` in `chunk`-byte reads, scanning after each, and
 /// returns how much of `buf` is filled when the head is complete.

@@ -4,7 +4,7 @@
 #[path = "common/handshake_util.rs"]
 mod util;
 
-use rfc6455::handshake::{
+use rfc6455::{
     Accept, HandshakeError, HeadLimits, HeadScanner, Rejection, Request, RequestHead, Status,
 };
 use rfc6455::{BufferTooSmall, Error, UsageError};
@@ -53,6 +53,7 @@ fn summarize(buf: &[u8]) -> Result<Summary, HandshakeError> {
             .collect(),
         headers: request
             .headers()
+            .iter()
             .map(|h| (h.name.into(), h.value.into()))
             .collect(),
     })
@@ -454,10 +455,13 @@ fn header_lookup_is_case_insensitive_and_lazy() {
     let request = complete(Request::parse(&buf, HeadLimits::new()).unwrap());
     assert_eq!(request.header("HOST"), Some(&b"server.example.com"[..]));
     assert_eq!(request.header("connection"), Some(&b"keep-alive"[..]));
-    assert_eq!(request.values("Connection").count(), 2);
-    assert!(request.list("connection").contains_token("UPGRADE"));
+    assert_eq!(request.headers().values("Connection").count(), 2);
+    assert!(request
+        .headers()
+        .list("connection")
+        .contains_token("UPGRADE"));
     assert_eq!(request.header("missing"), None);
-    assert_eq!(request.head().header_count(), 6);
+    assert_eq!(request.headers().len(), 6);
 }
 
 #[test]
@@ -527,7 +531,7 @@ fn sized_request(len: usize, headers: usize) -> Vec<u8> {
 
 #[test]
 fn head_length_limit_exactly_reached_is_accepted_one_more_is_431() {
-    let limits = HeadLimits::new().max_head_len(300);
+    let limits = HeadLimits::new().with_max_head_len(300);
     let parse = |buf: &[u8]| Request::parse(buf, limits).map(|s| complete(s).head_len());
     let at_limit = sized_request(300, 7);
     assert_eq!(feed(&at_limit, limits, parse), Ok(Some((300, 300))));
@@ -558,8 +562,8 @@ fn head_length_limit_exactly_reached_is_accepted_one_more_is_431() {
 
 #[test]
 fn header_count_limit_exactly_reached_is_accepted_one_more_is_431() {
-    let limits = HeadLimits::new().max_headers(10);
-    let parse = |buf: &[u8]| Request::parse(buf, limits).map(|s| complete(s).head().header_count());
+    let limits = HeadLimits::new().with_max_headers(10);
+    let parse = |buf: &[u8]| Request::parse(buf, limits).map(|s| complete(s).headers().len());
     let at_limit = sized_request(400, 10);
     assert_eq!(feed(&at_limit, limits, parse), Ok(Some((400, 10))));
     let over = sized_request(400, 11);
@@ -860,7 +864,7 @@ fn arbitrary_bytes_never_panic() {
                 }
             }
         }
-        let mut scanner = HeadScanner::with_limits(HeadLimits::new().max_headers(8));
+        let mut scanner = HeadScanner::with_limits(HeadLimits::new().with_max_headers(8));
         let _ = scanner.scan(&input);
         if let Ok(Status::Complete(request)) = Request::parse(&input, HeadLimits::new()) {
             let _ = request.subprotocols().count();

@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     )
     .unwrap();
     let sent = conn.peek_transmit().to_vec();
-    let verdict = validate_response(response, &sent, HeadLimits::new().max_head_len(4096));
+    let verdict = validate_response(response, &sent, HeadLimits::new().with_max_head_len(4096));
     if let Ok(Status::Complete(negotiated)) = &verdict {
         assert!(negotiated.head_len() <= response.len());
         assert!(negotiated

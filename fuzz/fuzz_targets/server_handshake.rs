@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let (accept, split) = (flags & 1 == 1, u16::from_be_bytes([a, b]));
     let mut conn = Connection::server(Config::new(), vec![0u8; 2048], vec![0u8; 2048]).unwrap();
     // What the parser alone says of the head, when it fits the storage.
-    let mut scanner = HeadScanner::with_limits(HeadLimits::new().max_head_len(2048));
+    let mut scanner = HeadScanner::with_limits(HeadLimits::new().with_max_head_len(2048));
     let expected = match scanner.scan(input) {
         Ok(Status::Complete(len)) => {
             Some(Request::parse(&input[..len], HeadLimits::new()).map(|_| ()))

@@ -2,7 +2,8 @@
 //! connection (RFC 6455 §5.5, §7.1.7).
 
 use super::{Connection, ControlBuf, State};
-use crate::close::{parse_close_payload, CloseCode};
+use crate::close::parse_close_payload;
+use crate::close_code::CloseCode;
 use crate::config::AutoPong;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;

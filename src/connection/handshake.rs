@@ -225,6 +225,6 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
 /// fit the receive storage whatever the configuration says.
 fn head_limits(config: &Config, rx_cap: usize) -> HeadLimits {
     HeadLimits::new()
-        .max_head_len(config.max_head_len.min(rx_cap))
-        .max_headers(config.max_headers)
+        .with_max_head_len(config.max_head_len.min(rx_cap))
+        .with_max_headers(config.max_headers)
 }

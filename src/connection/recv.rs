@@ -2,7 +2,7 @@
 
 use super::state::Inner;
 use super::{Connection, ControlBuf};
-use crate::close::CloseCode;
+use crate::close_code::CloseCode;
 use crate::config::MessageMode;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;

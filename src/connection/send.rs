@@ -1,7 +1,8 @@
 //! The send path: commands in, bytes out.
 
 use super::{Connection, ControlBuf, State};
-use crate::close::{check_close, encode_close_payload, CloseCode};
+use crate::close::{check_close, encode_close_payload};
+use crate::close_code::CloseCode;
 use crate::error::{Error, UsageError};
 use crate::frame::{Fragment, Opcode, MAX_CONTROL_PAYLOAD};
 use crate::keys::KeySource;

@@ -4,7 +4,8 @@
 use alloc::vec::Vec;
 
 use super::{Fragment, Header, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
-use crate::close::{check_close, encode_close_payload, CloseCode};
+use crate::close::{check_close, encode_close_payload};
+use crate::close_code::CloseCode;
 use crate::error::{BufferTooSmall, Error, UsageError};
 use crate::keys::{KeySource, NoKeys};
 use crate::mask::{apply_mask, copy_masked};

@@ -2,9 +2,9 @@
 //! the server's answer against the very bytes that were sent.
 
 use super::extensions::{is_extension_list, ExtensionOffers};
-use super::http::{is_reg_name_byte, is_token};
+use super::key::ClientKey;
 use super::response::{check_headers, is_field_value, write_with, Sink};
-use super::ClientKey;
+use super::token::{is_reg_name_byte, is_token};
 use crate::error::{Error, UsageError};
 
 /// The scheme of a `ws` or `wss` URI, for its default port (RFC 6455 §3).
@@ -36,7 +36,7 @@ impl Scheme {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{ClientRequest, Scheme};
+/// use rfc6455::{ClientRequest, Scheme};
 ///
 /// let protocols = ["chat", "superchat"];
 /// let request = ClientRequest::new("server.example.com")

@@ -1,8 +1,8 @@
 //! `Sec-WebSocket-Extensions` lists (RFC 6455 §9.1): extension offers and
 //! their parameters, parsed on demand from the header value.
 
-use super::headers::Values;
-use super::http::{ascii_str, is_tchar};
+use super::headers::HeaderValues;
+use super::token::{ascii_str, is_tchar};
 
 /// One extension in a `Sec-WebSocket-Extensions` list: a name and parameters.
 ///
@@ -11,7 +11,7 @@ use super::http::{ascii_str, is_tchar};
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{ExtensionOffers, ExtensionParam};
+/// use rfc6455::{ExtensionOffers, ExtensionParam};
 ///
 /// let mut offers = ExtensionOffers::parse(
 ///     b"permessage-deflate; client_max_window_bits; server_max_window_bits=10",
@@ -104,12 +104,12 @@ impl<'a> Iterator for ExtensionParams<'a> {
 /// headers checked already; on malformed input the iterator stops.
 #[derive(Debug, Clone)]
 pub struct ExtensionOffers<'a> {
-    values: Option<Values<'a>>,
+    values: Option<HeaderValues<'a>>,
     rest: &'a [u8],
 }
 
 impl<'a> ExtensionOffers<'a> {
-    pub(crate) fn new(values: Values<'a>) -> Self {
+    pub(crate) fn new(values: HeaderValues<'a>) -> Self {
         ExtensionOffers {
             values: Some(values),
             rest: &[],

@@ -1,17 +1,18 @@
 //! A minimal, strict HTTP/1.1 head parser: request and status lines, header
 //! lines, limits. No allocation: views re-walk their lines on demand.
 
-use super::headers::{Block, List, Values};
-use super::{HandshakeError, Status};
+use super::token::{ascii_str, is_field_byte, is_token};
+use crate::error::HandshakeError;
+use crate::status::Status;
 
-pub use super::headers::{Header, Headers};
-pub use super::scan::{HeadLimits, HeadScanner};
+use super::headers::Headers;
+use super::scan::{HeadLimits, HeadScanner};
 
-/// The parts every head shares: its start line, header block and length.
+/// The parts every head shares: its start line, header lines and length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Head<'a> {
     pub(crate) start_line: &'a [u8],
-    pub(crate) block: Block<'a>,
+    pub(crate) headers: Headers<'a>,
     pub(crate) len: usize,
 }
 
@@ -31,10 +32,10 @@ pub(crate) fn split_head(
     let lines = head
         .get(first_cr.saturating_add(2)..len.saturating_sub(2))
         .unwrap_or_default();
-    let block = Block::validate(lines, limits)?;
+    let headers = Headers::validate(lines, limits)?;
     Ok(Status::Complete(Head {
         start_line,
-        block,
+        headers,
         len,
     }))
 }
@@ -60,7 +61,7 @@ fn parse_version(bytes: &[u8]) -> Result<u8, HandshakeError> {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HeadLimits, RequestHead, Status};
+/// use rfc6455::{HeadLimits, RequestHead, Status};
 ///
 /// let buf = b"GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
 /// let Status::Complete(head) = RequestHead::parse(buf, HeadLimits::new())? else {
@@ -69,14 +70,14 @@ fn parse_version(bytes: &[u8]) -> Result<u8, HandshakeError> {
 /// assert_eq!(head.target(), "/health");
 /// assert_eq!(head.header("host"), Some(&b"a"[..]));
 /// assert_eq!(head.head_len(), buf.len());
-/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// # Ok::<(), rfc6455::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestHead<'a> {
     method: &'a str,
     target: &'a str,
     minor_version: u8,
-    block: Block<'a>,
+    headers: Headers<'a>,
     len: usize,
 }
 
@@ -112,7 +113,7 @@ impl<'a> RequestHead<'a> {
             method: ascii_str(method),
             target: ascii_str(target),
             minor_version,
-            block: head.block,
+            headers: head.headers,
             len: head.len,
         }))
     }
@@ -141,34 +142,17 @@ impl<'a> RequestHead<'a> {
         self.len
     }
 
-    /// All header lines, in order.
+    /// The header lines: look up, iterate, split lists.
     #[must_use]
-    pub fn headers(&self) -> Headers<'a> {
-        self.block.iter()
+    pub const fn headers(&self) -> Headers<'a> {
+        self.headers
     }
 
-    /// The number of header lines.
-    #[must_use]
-    pub const fn header_count(&self) -> usize {
-        self.block.count()
-    }
-
-    /// The value of the first header named `name` (any case), trimmed.
+    /// The value of the first header named `name` (any case), trimmed:
+    /// `headers().get(name)`.
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        self.block.first(name)
-    }
-
-    /// The values of every header named `name` (any case), in order.
-    #[must_use]
-    pub fn values(&self, name: &'a str) -> Values<'a> {
-        self.block.values(name)
-    }
-
-    /// The comma-separated elements of every header named `name`, in order.
-    #[must_use]
-    pub fn list(&self, name: &'a str) -> List<'a> {
-        List::new(self.block.values(name))
+        self.headers.get(name)
     }
 }
 
@@ -180,7 +164,7 @@ impl<'a> RequestHead<'a> {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HeadLimits, ResponseHead, Status};
+/// use rfc6455::{HeadLimits, ResponseHead, Status};
 ///
 /// let buf = b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\n\r\n";
 /// let Status::Complete(head) = ResponseHead::parse(buf, HeadLimits::new())? else {
@@ -189,14 +173,14 @@ impl<'a> RequestHead<'a> {
 /// assert_eq!(head.status(), 302);
 /// assert_eq!(head.reason(), b"Found");
 /// assert_eq!(head.header("location"), Some(&b"/elsewhere"[..]));
-/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// # Ok::<(), rfc6455::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ResponseHead<'a> {
     status: u16,
     reason: &'a [u8],
     minor_version: u8,
-    block: Block<'a>,
+    headers: Headers<'a>,
     len: usize,
 }
 
@@ -247,7 +231,7 @@ impl<'a> ResponseHead<'a> {
             status,
             reason,
             minor_version,
-            block: head.block,
+            headers: head.headers,
             len: head.len,
         }))
     }
@@ -276,72 +260,16 @@ impl<'a> ResponseHead<'a> {
         self.len
     }
 
-    /// All header lines, in order.
+    /// The header lines: look up, iterate, split lists.
     #[must_use]
-    pub fn headers(&self) -> Headers<'a> {
-        self.block.iter()
+    pub const fn headers(&self) -> Headers<'a> {
+        self.headers
     }
 
-    /// The number of header lines.
-    #[must_use]
-    pub const fn header_count(&self) -> usize {
-        self.block.count()
-    }
-
-    /// The value of the first header named `name` (any case), trimmed.
+    /// The value of the first header named `name` (any case), trimmed:
+    /// `headers().get(name)`.
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        self.block.first(name)
+        self.headers.get(name)
     }
-
-    /// The values of every header named `name` (any case), in order.
-    #[must_use]
-    pub fn values(&self, name: &'a str) -> Values<'a> {
-        self.block.values(name)
-    }
-
-    /// The comma-separated elements of every header named `name`, in order.
-    #[must_use]
-    pub fn list(&self, name: &'a str) -> List<'a> {
-        List::new(self.block.values(name))
-    }
-}
-
-/// RFC 9110 §5.6.2: tchar.
-pub(crate) const fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
-        | b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
-}
-
-/// A byte of a registered host name or IPv4 address (RFC 3986 §3.2.2
-/// reg-name: unreserved, pct-encoded or sub-delims).
-pub(crate) fn is_reg_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b)
-}
-
-/// RFC 9110 §5.6.2: token = 1*tchar.
-pub(crate) fn is_token(bytes: &[u8]) -> bool {
-    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
-}
-
-/// RFC 9110 §5.5: a byte allowed in a field value (HTAB, SP, VCHAR, obs-text).
-pub(crate) const fn is_field_byte(b: u8) -> bool {
-    matches!(b, b'\t' | b' ' | 0x21..=0x7e | 0x80..=0xff)
-}
-
-/// Removes leading and trailing OWS (SP and HTAB, RFC 9110 §5.6.3).
-pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = bytes {
-        bytes = rest;
-    }
-    while let [rest @ .., b' ' | b'\t'] = bytes {
-        bytes = rest;
-    }
-    bytes
-}
-
-/// Views bytes already checked to be ASCII as text.
-pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
-    core::str::from_utf8(bytes).unwrap_or_default()
 }

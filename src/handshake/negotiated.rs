@@ -2,9 +2,12 @@
 //! (RFC 6455 §4.1), after any interim responses.
 
 use super::extensions::{is_extension_list, ExtensionOffers};
-use super::http::{ascii_str, is_token, HeadLimits, ResponseHead};
+use super::http::ResponseHead;
+use super::scan::HeadLimits;
 use super::server::Request;
-use super::{HandshakeError, Status};
+use super::token::{ascii_str, is_token};
+use crate::error::HandshakeError;
+use crate::status::Status;
 
 /// What a server's `101` settled: the subprotocol and the extensions.
 ///
@@ -38,6 +41,7 @@ impl<'a> Negotiated<'a> {
         if response.minor_version() < 1 {
             return Err(HandshakeError::UnsupportedHttpVersion);
         }
+        let headers = response.headers();
         // Our own request, read back the way a server would read it.
         let ours = match Request::parse(our_request_head, HeadLimits::UNLIMITED)? {
             Status::Complete(ours) => ours,
@@ -47,31 +51,31 @@ impl<'a> Negotiated<'a> {
         // |Upgrade| header field or the |Upgrade| header field contains a
         // value that is not an ASCII case-insensitive match for the value
         // "websocket", the client MUST _Fail the WebSocket Connection_."
-        let mut upgrades = response.list("Upgrade").peekable();
+        let mut upgrades = headers.list("Upgrade").peekable();
         if upgrades.peek().is_none() || !upgrades.all(|u| u.eq_ignore_ascii_case(b"websocket")) {
             return Err(HandshakeError::MissingUpgrade);
         }
         // §4.1 item 3: the |Connection| header field MUST contain a token
         // that is an ASCII case-insensitive match for "Upgrade".
-        if !response.list("Connection").contains_token("Upgrade") {
+        if !headers.list("Connection").contains_token("Upgrade") {
             return Err(HandshakeError::MissingConnectionUpgrade);
         }
         // §4.1 item 4: |Sec-WebSocket-Accept| MUST be the base64 of the
         // SHA-1 of our key and the GUID, whitespace trimmed.
-        let mut accepts = response.values("Sec-WebSocket-Accept");
+        let mut accepts = headers.values("Sec-WebSocket-Accept");
         let expected = ours.accept_key();
         if (accepts.next(), accepts.next()) != (Some(&expected.as_bytes()[..]), None) {
             return Err(HandshakeError::AcceptMismatch);
         }
         // §4.1 item 5: an extension "not present in the client's handshake"
         // MUST fail the connection.
-        if !response
+        if !headers
             .values("Sec-WebSocket-Extensions")
             .all(is_extension_list)
         {
             return Err(HandshakeError::InvalidExtensions);
         }
-        let extensions = ExtensionOffers::new(response.values("Sec-WebSocket-Extensions"));
+        let extensions = ExtensionOffers::new(headers.values("Sec-WebSocket-Extensions"));
         for accepted in extensions {
             if !ours
                 .extensions()
@@ -83,9 +87,9 @@ impl<'a> Negotiated<'a> {
         // §4.1 item 6: a subprotocol "that was not present in the client's
         // handshake" MUST fail the connection; §4.2.2: the server selects
         // one value (so a list of several is malformed).
-        let mut selected = response.list("Sec-WebSocket-Protocol");
+        let mut selected = headers.list("Sec-WebSocket-Protocol");
         let subprotocol = match (selected.next(), selected.next()) {
-            (None, None) if response.header("Sec-WebSocket-Protocol").is_none() => None,
+            (None, None) if headers.get("Sec-WebSocket-Protocol").is_none() => None,
             (Some(chosen), None) if is_token(chosen) => {
                 let chosen = ascii_str(chosen);
                 if !ours.subprotocols().any(|offered| offered == chosen) {
@@ -112,7 +116,7 @@ impl<'a> Negotiated<'a> {
     /// offered by the client). Empty unless the client offered some.
     #[must_use]
     pub fn extensions(&self) -> ExtensionOffers<'a> {
-        ExtensionOffers::new(self.response.values("Sec-WebSocket-Extensions"))
+        ExtensionOffers::new(self.response.headers().values("Sec-WebSocket-Extensions"))
     }
 
     /// The response head, for any other header (cookies, …).
@@ -157,7 +161,7 @@ impl<'a> Negotiated<'a> {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{validate_response, ClientRequest, HeadLimits, Status};
+/// use rfc6455::{validate_response, ClientRequest, HeadLimits, Status};
 ///
 /// let mut request = [0u8; 256];
 /// let n = ClientRequest::new("example.com").write(*b"the sample nonce", &mut request)?;

@@ -3,9 +3,8 @@
 //! Every writer runs its emitter twice: once to count, once to copy, so a
 //! too-small buffer is reported with the exact size and left untouched.
 
-use super::http::{is_field_byte, is_token};
-use super::HandshakeError;
-use crate::error::{BufferTooSmall, Error, UsageError};
+use super::token::{is_field_byte, is_token};
+use crate::error::{BufferTooSmall, Error, HandshakeError, UsageError};
 
 /// Where an emitter puts bytes: a counter or a buffer.
 pub(crate) trait Sink {
@@ -111,7 +110,7 @@ const ERROR_HEADERS: &[(&str, &str)] = &[TEXT_PLAIN];
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HandshakeError, Rejection};
+/// use rfc6455::{HandshakeError, Rejection};
 ///
 /// let mut out = [0u8; 256];
 /// let n = Rejection::new(403).body(b"bad origin").write(&mut out)?;

@@ -1,7 +1,8 @@
 //! Finding the end of an HTTP head as its bytes arrive, in any pieces, each
 //! byte looked at once, within the limits.
 
-use super::{HandshakeError, Status};
+use crate::error::HandshakeError;
+use crate::status::Status;
 
 /// Size limits for an HTTP head, checked while scanning and parsing.
 ///
@@ -12,9 +13,9 @@ use super::{HandshakeError, Status};
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::HeadLimits;
+/// use rfc6455::HeadLimits;
 ///
-/// let limits = HeadLimits::new().max_head_len(4096).max_headers(32);
+/// let limits = HeadLimits::new().with_max_head_len(4096).with_max_headers(32);
 /// assert_eq!(limits.max_head_len, 4096);
 /// assert_eq!(HeadLimits::default().max_headers, 64);
 /// ```
@@ -48,16 +49,16 @@ impl HeadLimits {
         Self::DEFAULT
     }
 
-    /// Sets the longest head accepted, in bytes.
+    /// Sets [`max_head_len`](Self::max_head_len).
     #[must_use]
-    pub const fn max_head_len(mut self, len: usize) -> Self {
+    pub const fn with_max_head_len(mut self, len: usize) -> Self {
         self.max_head_len = len;
         self
     }
 
-    /// Sets the most header lines accepted.
+    /// Sets [`max_headers`](Self::max_headers).
     #[must_use]
-    pub const fn max_headers(mut self, count: usize) -> Self {
+    pub const fn with_max_headers(mut self, count: usize) -> Self {
         self.max_headers = count;
         self
     }
@@ -102,7 +103,7 @@ enum ScanState {
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{HeadScanner, Status};
+/// use rfc6455::{HeadScanner, Status};
 ///
 /// let mut scanner = HeadScanner::new();
 /// let mut buf = Vec::new();
@@ -115,7 +116,7 @@ enum ScanState {
 ///     }
 /// }
 /// assert_eq!(end, Some(27));
-/// # Ok::<(), rfc6455::handshake::HandshakeError>(())
+/// # Ok::<(), rfc6455::HandshakeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HeadScanner {

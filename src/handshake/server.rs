@@ -2,11 +2,15 @@
 //! it with `101 Switching Protocols` (§4.2.2) or a refusal.
 
 use super::extensions::{is_extension_list, ExtensionOffers};
-use super::headers::{List, Values};
-use super::http::{ascii_str, is_reg_name_byte, is_token, HeadLimits, Headers, RequestHead};
+use super::headers::HeaderList;
+use super::headers::Headers;
+use super::http::RequestHead;
+use super::key::{accept_key, decode_key, AcceptKey};
 use super::response::{check_headers, write_with};
-use super::{accept_key, decode_key, AcceptKey, HandshakeError, Status};
-use crate::error::{Error, UsageError};
+use super::scan::HeadLimits;
+use super::token::{ascii_str, is_reg_name_byte, is_token};
+use crate::error::{Error, HandshakeError, UsageError};
+use crate::status::Status;
 
 /// A WebSocket upgrade request that passed every check of RFC 6455 §4.2.1.
 ///
@@ -17,7 +21,7 @@ use crate::error::{Error, UsageError};
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::{Accept, HeadLimits, Request, Status};
+/// use rfc6455::{Accept, HeadLimits, Request, Status};
 ///
 /// let buf = b"GET /chat?room=1 HTTP/1.1\r\n\
 ///     Host: server.example.com\r\n\
@@ -96,11 +100,12 @@ impl<'a> Request<'a> {
             return Err(HandshakeError::UnsupportedHttpVersion);
         }
         let target = split_target(head.target()).ok_or(HandshakeError::InvalidRequestTarget)?;
+        let headers = head.headers();
 
         // §4.2.1 item 2: "A |Host| header field containing the server's
         // authority." RFC 9112 §3.2: more than one Host, or an invalid one,
         // MUST be answered with 400.
-        let mut hosts = head.values("Host");
+        let mut hosts = headers.values("Host");
         let host = hosts.next().ok_or(HandshakeError::MissingHost)?;
         if hosts.next().is_some() || !is_host(host) {
             return Err(HandshakeError::InvalidHost);
@@ -113,30 +118,30 @@ impl<'a> Request<'a> {
         // An upgrade request has no content (RFC 9112 §6.3): body bytes
         // would be read as frames, and a request with both framings is a
         // smuggling attempt the server "MUST" refuse (RFC 9112 §6.1).
-        let chunked = head.values("Transfer-Encoding").next().is_some();
-        if chunked || head.values("Content-Length").any(|v| v != b"0") {
+        let chunked = headers.values("Transfer-Encoding").next().is_some();
+        if chunked || headers.values("Content-Length").any(|v| v != b"0") {
             return Err(HandshakeError::RequestBody);
         }
 
         // §4.2.1 item 3: "An |Upgrade| header field containing the value
         // "websocket", treated as an ASCII case-insensitive value."
-        if !head.list("Upgrade").contains_token("websocket") {
+        if !headers.list("Upgrade").contains_token("websocket") {
             return Err(HandshakeError::MissingUpgrade);
         }
         // §4.2.1 item 4: "A |Connection| header field that includes the
         // token "Upgrade", treated as an ASCII case-insensitive value."
-        if !head.list("Connection").contains_token("Upgrade") {
+        if !headers.list("Connection").contains_token("Upgrade") {
             return Err(HandshakeError::MissingConnectionUpgrade);
         }
         // §4.2.1 item 6: "A |Sec-WebSocket-Version| header field, with a
         // value of 13." §4.4: otherwise 426 with the versions we speak.
-        let mut versions = head.values("Sec-WebSocket-Version");
+        let mut versions = headers.values("Sec-WebSocket-Version");
         if (versions.next(), versions.next()) != (Some(&b"13"[..]), None) {
             return Err(HandshakeError::UnsupportedWebSocketVersion);
         }
         // §4.2.1 item 5: "A |Sec-WebSocket-Key| header field with a
         // base64-encoded value that, when decoded, is 16 bytes in length."
-        let mut keys = head.values("Sec-WebSocket-Key");
+        let mut keys = headers.values("Sec-WebSocket-Key");
         let key = keys.next().ok_or(HandshakeError::MissingKey)?;
         if keys.next().is_some() || decode_key(key).is_none() {
             return Err(HandshakeError::InvalidKey);
@@ -144,17 +149,17 @@ impl<'a> Request<'a> {
 
         // §4.2.1 item 7: optionally, an |Origin| header field (RFC 6454
         // §7: at most one, ASCII).
-        let mut origins = head.values("Origin");
+        let mut origins = headers.values("Origin");
         let origin = origins.next();
         if origins.next().is_some() || origin.is_some_and(|o| !o.is_ascii()) {
             return Err(HandshakeError::InvalidHeaderValue);
         }
         // §4.2.1 item 8 and §4.1: subprotocols are tokens.
-        if !head.list("Sec-WebSocket-Protocol").all(is_token) {
+        if !headers.list("Sec-WebSocket-Protocol").all(is_token) {
             return Err(HandshakeError::InvalidSubprotocols);
         }
         // §4.2.1 item 9 and §9.1: the extension list grammar.
-        if !head
+        if !headers
             .values("Sec-WebSocket-Extensions")
             .all(is_extension_list)
         {
@@ -219,37 +224,26 @@ impl<'a> Request<'a> {
     /// The subprotocols offered, in the client's order of preference.
     #[must_use]
     pub fn subprotocols(&self) -> Subprotocols<'a> {
-        Subprotocols(self.head.list("Sec-WebSocket-Protocol"))
+        Subprotocols(self.headers().list("Sec-WebSocket-Protocol"))
     }
 
     /// The extensions offered, in order, with their parameters.
     #[must_use]
     pub fn extensions(&self) -> ExtensionOffers<'a> {
-        ExtensionOffers::new(self.head.values("Sec-WebSocket-Extensions"))
+        ExtensionOffers::new(self.headers().values("Sec-WebSocket-Extensions"))
     }
 
-    /// All header lines, in order.
+    /// The header lines: look up, iterate, split lists.
     #[must_use]
-    pub fn headers(&self) -> Headers<'a> {
+    pub const fn headers(&self) -> Headers<'a> {
         self.head.headers()
     }
 
-    /// The value of the first header named `name` (any case).
+    /// The value of the first header named `name` (any case), trimmed:
+    /// `headers().get(name)`.
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
         self.head.header(name)
-    }
-
-    /// The values of every header named `name` (any case).
-    #[must_use]
-    pub fn values(&self, name: &'a str) -> Values<'a> {
-        self.head.values(name)
-    }
-
-    /// The comma-separated elements of every header named `name`.
-    #[must_use]
-    pub fn list(&self, name: &'a str) -> List<'a> {
-        self.head.list(name)
     }
 
     /// The underlying HTTP view.
@@ -332,7 +326,7 @@ const ACCEPT_RESERVED: &[&str] = &[
 /// # Examples
 ///
 /// ```
-/// use rfc6455::handshake::Accept;
+/// use rfc6455::Accept;
 ///
 /// let headers = [("Set-Cookie", "session=1")];
 /// let accept = Accept::new().subprotocol("chat").headers(&headers);
@@ -378,7 +372,7 @@ impl<'h> Accept<'h> {
 
 /// An iterator over the subprotocols a client offered, in order.
 #[derive(Debug, Clone)]
-pub struct Subprotocols<'a>(List<'a>);
+pub struct Subprotocols<'a>(HeaderList<'a>);
 
 impl<'a> Iterator for Subprotocols<'a> {
     type Item = &'a str;

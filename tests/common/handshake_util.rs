@@ -4,7 +4,7 @@
 
 use std::fmt::Debug;
 
-use rfc6455::handshake::{HandshakeError, HeadLimits, HeadScanner, Status};
+use rfc6455::{HandshakeError, HeadLimits, HeadScanner, Status};
 
 /// The outcome of one way of feeding: the head length and what `parse`
 /// made of the buffer, `None` if the head never completed.

@@ -13,8 +13,11 @@
 
 use core::fmt;
 
-use crate::close::CloseCode;
-pub use crate::handshake::HandshakeError;
+use crate::close_code::CloseCode;
+
+mod handshake;
+
+pub use handshake::HandshakeError;
 
 /// An output buffer was too small; nothing was written.
 ///
