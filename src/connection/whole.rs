@@ -18,7 +18,6 @@ use crate::event::Event;
 use crate::frame::{Header, Opcode};
 use crate::keys::KeySource;
 use crate::mask::{apply_mask, apply_mask_ascii, move_masked};
-use crate::status::Status;
 use crate::utf8;
 
 /// Text payloads up to this length are unmasked and checked for ASCII in one
@@ -35,33 +34,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         }
         let (read, filled) = (self.rx.read, self.rx.filled);
         let input = &self.rx.bytes()[read..filled];
-        let (header, header_len) = match *input {
-            // The common short frame is read here directly (`takes_whole`
-            // refuses what `Header::parse` would, such as control frames).
-            [b0, b1, ref rest @ ..] if b1 & 0x7f < 126 => {
-                let opcode = Opcode::try_from(b0 & 0x0f).ok()?;
-                let (mask, header_len) = if b1 & 0x80 != 0 {
-                    let [k0, k1, k2, k3, ..] = *rest else {
-                        return None;
-                    };
-                    (Some([k0, k1, k2, k3]), 6)
-                } else {
-                    (None, 2)
-                };
-                let header = Header {
-                    fin: b0 & 0x80 != 0,
-                    rsv: b0 & 0x70,
-                    opcode,
-                    mask,
-                    payload_len: u64::from(b1 & 0x7f),
-                };
-                (header, header_len)
-            }
-            _ => match Header::parse(input) {
-                Ok(Status::Complete(parsed)) => parsed,
-                _ => return None,
-            },
-        };
+        // Anything `Header::parse` would refuse, or leave partial, goes to
+        // the general path.
+        let (header, header_len) = Header::parse_complete(input)?;
         let len = usize::try_from(header.payload_len).ok()?;
         let whole = header_len.checked_add(len)? <= input.len();
         (whole && self.takes_whole(&header)).then_some((header, header_len))

@@ -286,6 +286,51 @@ impl Header {
         Ok(Status::Complete((header, 2 + ext_len + mask_len)))
     }
 
+    /// The header at the start of `buf` if it is all there and passes
+    /// [`parse`](Self::parse)'s checks; `None` if it is incomplete or breaks
+    /// a rule (the [`FrameDecoder`] then says which).
+    ///
+    /// For the whole-frame path: the common header of a payload under 126
+    /// bytes is read here inline, anything longer by `parse`. It returns
+    /// `Some` exactly when `parse` returns it complete (a test checks every
+    /// first two bytes).
+    #[inline]
+    pub(crate) fn parse_complete(buf: &[u8]) -> Option<(Header, usize)> {
+        let [b0, b1, ref rest @ ..] = *buf else {
+            return None;
+        };
+        let len7 = b1 & LEN_MASK;
+        if len7 >= LEN_16 {
+            return match Header::parse(buf) {
+                Ok(Status::Complete(parsed)) => Some(parsed),
+                _ => None,
+            };
+        }
+        let opcode = Opcode::try_from(b0 & OPCODE_MASK).ok()?;
+        let fin = b0 & FIN != 0;
+        // §5.5: control frames "MUST NOT be fragmented" (and a 7-bit length
+        // below 126 is within their 125-byte limit).
+        if opcode.is_control() && !fin {
+            return None;
+        }
+        let (mask, header_len) = if b1 & MASK_BIT != 0 {
+            let [k0, k1, k2, k3, ..] = *rest else {
+                return None;
+            };
+            (Some([k0, k1, k2, k3]), 6)
+        } else {
+            (None, 2)
+        };
+        let header = Header {
+            fin,
+            rsv: b0 & RSV_MASK,
+            opcode,
+            mask,
+            payload_len: u64::from(len7),
+        };
+        Some((header, header_len))
+    }
+
     /// How many bytes [`encode`](Self::encode) writes (2 to 14).
     #[must_use]
     pub const fn encoded_len(&self) -> usize {
