@@ -195,10 +195,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             }
             _ => return false,
         };
-        header.rsv == 0
-            && header.mask.is_some() == self.decoder.role().is_server()
-            && header.payload_len <= config.max_frame_len
-            && message_len_after <= config.max_message_len
+        // The frame-level rules (RSV bits, masking direction, frame length)
+        // are the decoder's; the message-level ones are on_header's.
+        message_len_after <= config.max_message_len
             && matches!(self.state, State::Open | State::CloseSent)
+            && self.decoder.check_header(header).is_ok()
     }
 }

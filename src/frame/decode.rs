@@ -175,7 +175,7 @@ impl FrameDecoder {
         };
         let parsed = parsed.and_then(|status| {
             if let Status::Complete((header, _)) = status {
-                self.check(&header)?;
+                self.check_header(&header)?;
             }
             Ok(status)
         });
@@ -203,8 +203,12 @@ impl FrameDecoder {
         }
     }
 
-    /// The checks that depend on the role and the negotiated extensions.
-    fn check(&self, header: &Header) -> Result<(), ProtocolError> {
+    /// The checks on a parsed header that depend on the role, the negotiated
+    /// extensions and the frame length limit; with [`Header::parse`]'s, every
+    /// frame-level rule. The connection's whole-frame path, which reads
+    /// headers without the decoder, makes them here too.
+    #[inline]
+    pub(crate) fn check_header(&self, header: &Header) -> Result<(), ProtocolError> {
         // §5.2: "MUST be 0 unless an extension is negotiated that defines
         // meanings for non-zero values."
         if header.rsv & !self.allowed_rsv != 0 {
