@@ -47,7 +47,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     #[inline]
     pub(super) fn fits_one_chunk(&self, header: &Header) -> bool {
         self.config.message_mode != MessageMode::Stream
-            || header.payload_len <= self.chunk_len() as u64
+            || usize::try_from(header.payload_len).is_ok_and(|len| len <= self.chunk_len())
     }
 
     /// Takes in a fragment [`whole_frame`](Self::whole_frame) found, as
@@ -72,8 +72,12 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             #[cfg(feature = "alloc")]
             self.message.clear();
         }
-        // `whole_frame` checked that the payload is all in storage.
-        let (start, len) = (self.rx.read, header.payload_len as usize);
+        // `whole_frame` checked that the payload is all in storage, so its
+        // length fits in `usize`: the fallback is never taken.
+        let (start, len) = (
+            self.rx.read,
+            usize::try_from(header.payload_len).unwrap_or(0),
+        );
         self.rx.read += len;
         #[cfg(feature = "alloc")]
         if self.config.message_mode == MessageMode::Reassemble {
@@ -151,8 +155,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         header_len: usize,
     ) -> Result<Event<'_>, Error> {
         let text = header.opcode == Opcode::Text;
-        // `whole_frame` checked that the payload is all in storage.
-        let len = header.payload_len as usize;
+        // `whole_frame` checked that the payload is all in storage, so its
+        // length fits in `usize`: the fallback is never taken.
+        let Ok(len) = usize::try_from(header.payload_len) else {
+            return Err(self.fail(ProtocolError::FrameTooLarge));
+        };
         let start = self.rx.read + header_len;
         let payload = &mut self.rx.bytes()[start..start + len];
         // Short text is unmasked and checked for ASCII in one pass.

@@ -360,8 +360,8 @@ impl Header {
         out[0] = (if self.fin { FIN } else { 0 }) | (self.rsv & RSV_MASK) | self.opcode.as_u8();
         let mask_bit = if self.mask.is_some() { MASK_BIT } else { 0 };
         let mut at = 2;
-        if self.payload_len <= 125 {
-            out[1] = mask_bit | self.payload_len as u8;
+        if let Ok(len7 @ 0..=125) = u8::try_from(self.payload_len) {
+            out[1] = mask_bit | len7;
         } else if let Ok(short) = u16::try_from(self.payload_len) {
             out[1] = mask_bit | LEN_16;
             out[2..4].copy_from_slice(&short.to_be_bytes());
@@ -376,6 +376,15 @@ impl Header {
         }
         Ok(len)
     }
+}
+
+/// The wire length of a payload held in memory. `usize` has at most 64 bits
+/// on every target Rust supports, so the fallback (a length the encoder
+/// refuses as too long) is never taken; and a slice holds at most
+/// `isize::MAX` bytes, within the 63 bits §5.2 allows.
+#[inline]
+pub(crate) fn payload_len_of(len: usize) -> u64 {
+    u64::try_from(len).unwrap_or(u64::MAX)
 }
 
 /// Reads an extended payload length and checks its encoding (§5.2).
