@@ -333,6 +333,7 @@ impl Header {
 
     /// How many bytes [`encode`](Self::encode) writes (2 to 14).
     #[must_use]
+    #[inline(always)]
     pub const fn encoded_len(&self) -> usize {
         let ext = if self.payload_len <= 125 {
             0
@@ -351,7 +352,9 @@ impl Header {
     ///
     /// [`BufferTooSmall`](crate::BufferTooSmall) if `out` is shorter than
     /// [`encoded_len`](Self::encoded_len); nothing is written.
-    #[inline]
+    // Always inlined: out of line it was a third of the time of encoding a
+    // 16-byte message (the encoder's loop, one codegen unit, thin LTO).
+    #[inline(always)]
     pub fn encode(&self, out: &mut [u8]) -> Result<usize, crate::BufferTooSmall> {
         let len = self.encoded_len();
         let Some(out) = out.get_mut(..len) else {
