@@ -39,6 +39,8 @@ const RSV_MASK: u8 = 0x70;
 const OPCODE_MASK: u8 = 0x0f;
 const MASK_BIT: u8 = 0x80;
 const LEN_MASK: u8 = 0x7f;
+/// The opcode bit that marks a control frame (§5.5).
+const CONTROL_BIT: u8 = 0x08;
 /// 7-bit length values that announce an extended length.
 const LEN_16: u8 = 126;
 const LEN_64: u8 = 127;
@@ -89,7 +91,7 @@ impl Opcode {
     /// opcode bit set (§5.5).
     #[must_use]
     pub const fn is_control(self) -> bool {
-        self.as_u8() & 0x8 != 0
+        self.as_u8() & CONTROL_BIT != 0
     }
 
     /// Whether this opcode carries message data (Continuation, Text, Binary).
@@ -306,13 +308,13 @@ impl Header {
                 _ => None,
             };
         }
-        let opcode = Opcode::try_from(b0 & OPCODE_MASK).ok()?;
-        let fin = b0 & FIN != 0;
         // §5.5: control frames "MUST NOT be fragmented" (and a 7-bit length
-        // below 126 is within their 125-byte limit).
-        if opcode.is_control() && !fin {
+        // below 126 is within their 125-byte limit). Tested on the raw bits,
+        // before the opcode is known: it is one test on the hottest path.
+        if b0 & (FIN | CONTROL_BIT) == CONTROL_BIT {
             return None;
         }
+        let opcode = Opcode::try_from(b0 & OPCODE_MASK).ok()?;
         let (mask, header_len) = if b1 & MASK_BIT != 0 {
             let [k0, k1, k2, k3, ..] = *rest else {
                 return None;
@@ -322,7 +324,7 @@ impl Header {
             (None, 2)
         };
         let header = Header {
-            fin,
+            fin: b0 & FIN != 0,
             rsv: b0 & RSV_MASK,
             opcode,
             mask,
