@@ -202,6 +202,27 @@ fn giant_declared_length_fails_at_the_header_without_allocating() {
 }
 
 #[test]
+fn length_above_u32_max_streams_when_allowed() {
+    // 2^32 + 5 bytes declared, with the limits raised to allow them: on a
+    // 32-bit target (CI runs this under Miri for i686) more than `usize` can
+    // count. The connection streams the message as it arrives, as it does on
+    // a 64-bit target; it never needs the whole length as a `usize`.
+    let len = (1u64 << 32) + 5;
+    let config = Config::new()
+        .with_max_frame_len(len)
+        .with_max_message_len(len);
+    let payload: Vec<u8> = (0..40).collect();
+    let frame = client_frame(0x82, &payload);
+    let mut input = vec![0x82, 0xff];
+    input.extend(len.to_be_bytes());
+    input.extend(&frame[2..]);
+    let out = run_all_ways_with(Role::Server, config, 1024, &input, false);
+    assert_eq!(out.events, [Ev::Binary(payload, false)]);
+    assert_eq!(out.state, State::Open);
+    assert!(out.sent.is_empty());
+}
+
+#[test]
 #[cfg_attr(miri, ignore = "too slow under Miri")]
 fn huge_message_streams_in_fixed_storage() {
     // 4 MiB declared and streamed through 4 KiB of storage.

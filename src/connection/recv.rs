@@ -114,30 +114,41 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     pub fn poll_event(&mut self) -> Option<Result<Event<'_>, Error>> {
         // The commonest event, a message in one frame that lies whole in
         // storage, takes a short path; everything else the general one.
+        let mut found = None;
         if self.life.is_settled_open() && self.inbound.kind.is_none() {
-            if let Some((header, header_len)) = self.whole_frame() {
+            found = self.whole_frame();
+            if let Some((header, header_len)) = found {
                 if header.fin && self.fits_one_chunk(&header) {
                     return Some(self.deliver_whole(&header, header_len));
                 }
             }
         }
-        self.poll_event_general()
+        // A frame found here (the first of a message) is not read again.
+        self.poll_event_general(found)
     }
 
+    /// `found`: a frame [`whole_frame`](Self::whole_frame) just found, not
+    /// yet taken.
     #[inline(never)]
-    fn poll_event_general(&mut self) -> Option<Result<Event<'_>, Error>> {
+    fn poll_event_general(
+        &mut self,
+        found: Option<(Header, usize)>,
+    ) -> Option<Result<Event<'_>, Error>> {
         if self.life.is_handshaking() {
             return self.poll_handshake();
         }
         match self.life.inner() {
-            Inner::Open | Inner::CloseSent => self.poll_frames(),
+            Inner::Open | Inner::CloseSent => self.poll_frames(found),
             Inner::Connecting(_) | Inner::CloseReceived | Inner::Closed | Inner::Failed { .. } => {
                 None
             }
         }
     }
 
-    fn poll_frames(&mut self) -> Option<Result<Event<'_>, Error>> {
+    fn poll_frames(
+        &mut self,
+        mut found: Option<(Header, usize)>,
+    ) -> Option<Result<Event<'_>, Error>> {
         loop {
             if let Some(fin) = self.data_ready() {
                 if let Err(e) = self.check_deferred_text() {
@@ -145,7 +156,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 }
                 return Some(self.deliver(fin));
             }
-            if let Some((header, header_len)) = self.whole_frame() {
+            if let Some((header, header_len)) = found.take().or_else(|| self.whole_frame()) {
                 if header.fin && self.inbound.kind.is_none() && self.fits_one_chunk(&header) {
                     return Some(self.deliver_whole(&header, header_len));
                 }

@@ -19,7 +19,6 @@ use crate::frame::{Header, Opcode};
 use crate::keys::KeySource;
 use crate::mask::{apply_mask, apply_mask_ascii, move_masked};
 use crate::message::MessageKind;
-use crate::status::Status;
 use crate::utf8;
 
 /// Text payloads up to this length are unmasked and checked for ASCII in one
@@ -36,33 +35,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         }
         let (read, filled) = (self.rx.read, self.rx.filled);
         let input = &self.rx.bytes()[read..filled];
-        let (header, header_len) = match *input {
-            // The common short frame is read here directly (`takes_whole`
-            // refuses what `Header::parse` would, such as control frames).
-            [b0, b1, ref rest @ ..] if b1 & 0x7f < 126 => {
-                let opcode = Opcode::try_from(b0 & 0x0f).ok()?;
-                let (mask, header_len) = if b1 & 0x80 != 0 {
-                    let [k0, k1, k2, k3, ..] = *rest else {
-                        return None;
-                    };
-                    (Some([k0, k1, k2, k3]), 6)
-                } else {
-                    (None, 2)
-                };
-                let header = Header {
-                    fin: b0 & 0x80 != 0,
-                    rsv: b0 & 0x70,
-                    opcode,
-                    mask,
-                    payload_len: u64::from(b1 & 0x7f),
-                };
-                (header, header_len)
-            }
-            _ => match Header::parse(input) {
-                Ok(Status::Complete(parsed)) => parsed,
-                _ => return None,
-            },
-        };
+        // Anything `Header::parse` would refuse, or leave partial, goes to
+        // the general path.
+        let (header, header_len) = Header::parse_complete(input)?;
         let len = usize::try_from(header.payload_len).ok()?;
         let whole = header_len.checked_add(len)? <= input.len();
         (whole && self.takes_whole(&header)).then_some((header, header_len))
@@ -73,7 +48,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     #[inline]
     pub(super) fn fits_one_chunk(&self, header: &Header) -> bool {
         self.config.message_mode != MessageMode::Stream
-            || header.payload_len <= self.chunk_len() as u64
+            || usize::try_from(header.payload_len).is_ok_and(|len| len <= self.chunk_len())
     }
 
     /// Takes in a fragment [`whole_frame`](Self::whole_frame) found, as
@@ -89,8 +64,12 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             taken.is_ok(),
             "the whole-frame path took a frame the general path refuses"
         );
-        // `whole_frame` checked that the payload is all in storage.
-        let (start, len) = (self.rx.read, header.payload_len as usize);
+        // `whole_frame` checked that the payload is all in storage, so its
+        // length fits in `usize`: the fallback is never taken.
+        let (start, len) = (
+            self.rx.read,
+            usize::try_from(header.payload_len).unwrap_or(0),
+        );
         self.rx.read += len;
         #[cfg(feature = "alloc")]
         if self.config.message_mode == MessageMode::Reassemble {
@@ -168,8 +147,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         header_len: usize,
     ) -> Result<Event<'_>, Error> {
         let text = header.opcode == Opcode::Text;
-        // `whole_frame` checked that the payload is all in storage.
-        let len = header.payload_len as usize;
+        // `whole_frame` checked that the payload is all in storage, so its
+        // length fits in `usize`: the fallback is never taken.
+        let Ok(len) = usize::try_from(header.payload_len) else {
+            return Err(self.fail(ProtocolError::FrameTooLarge));
+        };
         let start = self.rx.read + header_len;
         let payload = &mut self.rx.bytes()[start..start + len];
         // Short text is unmasked and checked for ASCII in one pass.
@@ -212,10 +194,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             }
             _ => return false,
         };
-        header.rsv == 0
-            && header.mask.is_some() == self.decoder.role().is_server()
-            && header.payload_len <= config.max_frame_len
-            && message_len_after <= config.max_message_len
+        // The frame-level rules (RSV bits, masking direction, frame length)
+        // are the decoder's; the message-level ones are on_header's.
+        message_len_after <= config.max_message_len
             && matches!(self.life.inner(), Inner::Open | Inner::CloseSent)
+            && self.decoder.check_header(header).is_ok()
     }
 }

@@ -3,7 +3,7 @@
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 
-use super::{Fragment, Header, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
+use super::{payload_len_of, Fragment, Header, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
 use crate::close::{check_close, encode_close_payload};
 use crate::close_code::CloseCode;
 use crate::error::{BufferTooSmall, Error, UsageError};
@@ -156,7 +156,7 @@ impl<K: KeySource> Encoder<K> {
             Opcode::Binary,
             Fragment::Last,
             self.role.is_client().then_some([0; 4]),
-            payload_len as u64,
+            payload_len_of(payload_len),
         );
         header.encoded_len() + payload_len
     }
@@ -300,7 +300,7 @@ impl<K: KeySource> Encoder<K> {
         payload: &mut [u8],
         fragment: Fragment,
     ) -> Result<HeaderBytes, UsageError> {
-        let header = self.header(opcode, payload.len() as u64, fragment)?;
+        let header = self.header(opcode, payload_len_of(payload.len()), fragment)?;
         if let Some(key) = header.mask_key() {
             apply_mask(payload, key, 0);
         }
@@ -357,7 +357,7 @@ impl<K: KeySource> Encoder<K> {
         };
         // The key is drawn only once the frame is known to fit.
         let mask = self.next_mask();
-        let header = Header::new(opcode, fragment, mask, payload.len() as u64);
+        let header = Header::new(opcode, fragment, mask, payload_len_of(payload.len()));
         let (head, body) = out.split_at_mut(required - payload.len());
         header.encode(head)?;
         match mask {
