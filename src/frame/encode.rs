@@ -3,75 +3,13 @@
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 
-use super::{payload_len_of, Fragment, Header, Opcode, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
+use super::{payload_len_of, Fragment, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD};
 use crate::close::{check_close, encode_close_payload};
 use crate::close_code::CloseCode;
 use crate::error::{BufferTooSmall, Error, UsageError};
 use crate::keys::{KeySource, NoKeys};
 use crate::mask::{apply_mask, copy_masked};
 use crate::role::Role;
-
-/// An encoded frame header, for writing a payload that lives elsewhere
-/// (`writev(header, payload)`) without copying it.
-///
-/// # Examples
-///
-/// ```
-/// use rfc6455::{Encoder, Fragment, Opcode};
-///
-/// let mut encoder = Encoder::server();
-/// let payload = vec![7u8; 70_000];
-/// let header = encoder.header(Opcode::Binary, payload.len() as u64, Fragment::Last)?;
-/// assert_eq!(header.as_bytes(), &[0x82, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70]);
-/// // socket.write_vectored(&[IoSlice::new(&header), IoSlice::new(&payload)])
-/// # Ok::<(), rfc6455::UsageError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HeaderBytes {
-    bytes: [u8; MAX_HEADER_LEN],
-    len: u8,
-    mask: Option<[u8; 4]>,
-}
-
-impl HeaderBytes {
-    fn new(header: &Header) -> Self {
-        let mut bytes = [0; MAX_HEADER_LEN];
-        // 14 bytes always hold a header.
-        let len = header.encode(&mut bytes).unwrap_or(0) as u8;
-        HeaderBytes {
-            bytes,
-            len,
-            mask: header.mask,
-        }
-    }
-
-    /// The header's bytes (2 to 14).
-    #[must_use]
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..usize::from(self.len)]
-    }
-
-    /// The masking key written in the header (clients only). The payload must
-    /// be sent masked with it; [`Encoder::header_in_place`] does that.
-    #[must_use]
-    pub const fn mask_key(&self) -> Option<[u8; 4]> {
-        self.mask
-    }
-}
-
-impl AsRef<[u8]> for HeaderBytes {
-    fn as_ref(&self) -> &[u8] {
-        self.as_bytes()
-    }
-}
-
-impl core::ops::Deref for HeaderBytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        self.as_bytes()
-    }
-}
 
 /// Turns application messages into frames: unmasked for a server, masked with
 /// a fresh key per frame for a client (RFC 6455 §5.1, §5.3).

@@ -11,6 +11,7 @@ mod negotiated;
 mod response;
 mod scan;
 mod server;
+mod target;
 mod token;
 
 pub(crate) use negotiated::is_interim;

@@ -8,7 +8,8 @@ use super::http::RequestHead;
 use super::key::{accept_key, decode_key, AcceptKey};
 use super::response::{check_headers, write_with};
 use super::scan::HeadLimits;
-use super::token::{ascii_str, is_reg_name_byte, is_token};
+use super::target::{is_host, split_target};
+use super::token::{ascii_str, is_token};
 use crate::error::{Error, HandshakeError, UsageError};
 use crate::status::Status;
 
@@ -382,63 +383,9 @@ impl<'a> Iterator for Subprotocols<'a> {
     }
 }
 
-/// Splits a request target into path and query.
-///
-/// RFC 6455 §4.1/§4.2.1: the Request-URI is the resource name (path and
-/// query) or an absolute HTTP/HTTPS URI holding it; §3: "Fragment
-/// identifiers are meaningless ... and MUST NOT be used".
-fn split_target(target: &str) -> Option<Target<'_>> {
-    if target.contains('#') {
-        return None;
-    }
-    let (authority, resource) = if target.starts_with('/') {
-        (None, target)
-    } else {
-        let (scheme, rest) = target.split_once("://")?;
-        let known = ["http", "https", "ws", "wss"];
-        if !known.iter().any(|k| k.eq_ignore_ascii_case(scheme)) {
-            return None;
-        }
-        let start = rest.find(['/', '?']).unwrap_or(rest.len());
-        let authority = rest.get(..start)?;
-        // RFC 9110 §4.2.4: userinfo in an http(s) URI is an error.
-        if authority.contains('@') || !is_host(authority.as_bytes()) {
-            return None;
-        }
-        (Some(authority), rest.get(start..)?)
-    };
-    let (path, query) = match resource.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (resource, None),
-    };
-    let path = if path.is_empty() { "/" } else { path };
-    Some(Target {
-        authority,
-        path,
-        query,
-    })
-}
-
-/// A request target split into its parts (RFC 9112 §3.2).
-#[derive(Debug, PartialEq, Eq)]
-struct Target<'a> {
-    /// The authority of an absolute-form target.
-    authority: Option<&'a str>,
-    path: &'a str,
-    query: Option<&'a str>,
-}
-
-/// A plausible `Host` value: uri-host [ ":" port ] (RFC 3986 characters).
-fn is_host(value: &[u8]) -> bool {
-    // The port's colon, and the brackets of an IPv6 literal.
-    !value.is_empty()
-        && value
-            .iter()
-            .all(|&b| is_reg_name_byte(b) || b":[]".contains(&b))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::target::Target;
     use super::*;
 
     #[test]
