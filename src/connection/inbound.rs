@@ -43,20 +43,23 @@ impl Inbound {
     }
 
     /// Frames of the message so far.
+    #[inline]
     pub(super) const fn fragments(&self) -> u32 {
         self.fragments
     }
 
     /// A control frame's header arrived (it may sit between fragments).
+    #[inline]
     pub(super) fn begin_control(&mut self, header: &Header) {
         self.frame = header.opcode;
         self.frame_fin = header.fin;
     }
 
-    /// A Text or Binary frame starts a message.
-    pub(super) fn start(
-        &mut self,
-        kind: MessageKind,
+    /// Whether a Text or Binary frame may start a message here (§5.4,
+    /// limits). The whole-frame path makes the same checks in `takes_whole`.
+    #[inline]
+    pub(super) fn check_start(
+        &self,
         header: &Header,
         config: &Config,
     ) -> Result<(), ProtocolError> {
@@ -68,18 +71,26 @@ impl Inbound {
         if header.payload_len > config.max_message_len {
             return Err(ProtocolError::MessageTooLarge);
         }
+        Ok(())
+    }
+
+    /// A Text or Binary frame starts a message (after
+    /// [`check_start`](Self::check_start)).
+    #[inline]
+    pub(super) fn start(&mut self, kind: MessageKind, header: &Header) {
         self.frame = header.opcode;
         self.frame_fin = header.fin;
         self.kind = Some(kind);
         self.len = header.payload_len;
         self.fragments = 1;
         self.utf8.reset();
-        Ok(())
     }
 
-    /// A continuation frame continues the message.
-    pub(super) fn continue_with(
-        &mut self,
+    /// Whether a continuation frame may continue the message here (§5.4,
+    /// limits).
+    #[inline]
+    pub(super) fn check_continue(
+        &self,
         header: &Header,
         config: &Config,
     ) -> Result<(), ProtocolError> {
@@ -87,27 +98,33 @@ impl Inbound {
         if self.kind.is_none() {
             return Err(ProtocolError::UnexpectedContinuation);
         }
-        let fragments = self.fragments.saturating_add(1);
-        if fragments > config.max_fragments {
+        if self.fragments.saturating_add(1) > config.max_fragments {
             return Err(ProtocolError::TooManyFragments);
         }
-        let len = self.len.saturating_add(header.payload_len);
-        if len > config.max_message_len {
+        if self.len.saturating_add(header.payload_len) > config.max_message_len {
             return Err(ProtocolError::MessageTooLarge);
         }
-        self.frame = header.opcode;
-        self.frame_fin = header.fin;
-        self.fragments = fragments;
-        self.len = len;
         Ok(())
     }
 
+    /// A continuation frame continues the message (after
+    /// [`check_continue`](Self::check_continue)).
+    #[inline]
+    pub(super) fn continue_with(&mut self, header: &Header) {
+        self.frame = header.opcode;
+        self.frame_fin = header.fin;
+        self.fragments = self.fragments.saturating_add(1);
+        self.len = self.len.saturating_add(header.payload_len);
+    }
+
     /// The message's last frame has been taken in (`fin`), or not.
+    #[inline]
     pub(super) fn set_complete(&mut self, complete: bool) {
         self.complete = complete;
     }
 
     /// The message was delivered in full, or abandoned (a Close arrived).
+    #[inline]
     pub(super) fn finish(&mut self) {
         self.kind = None;
         self.complete = false;

@@ -251,23 +251,26 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             return Ok(());
         }
         match MessageKind::from_opcode(header.opcode) {
-            Some(kind) => self.start_message(kind, header),
-            None => self.inbound.continue_with(header, &self.config),
+            Some(kind) => {
+                self.inbound.check_start(header, &self.config)?;
+                self.start_message(kind, header);
+            }
+            None => {
+                self.inbound.check_continue(header, &self.config)?;
+                self.inbound.continue_with(header);
+            }
         }
+        Ok(())
     }
 
-    /// A Text or Binary frame starts a message: the storage is settled
-    /// around it.
-    pub(super) fn start_message(
-        &mut self,
-        kind: MessageKind,
-        header: &Header,
-    ) -> Result<(), ProtocolError> {
-        self.inbound.start(kind, header, &self.config)?;
+    /// A Text or Binary frame starts a message (its checks made): the
+    /// storage is settled around it.
+    #[inline]
+    pub(super) fn start_message(&mut self, kind: MessageKind, header: &Header) {
+        self.inbound.start(kind, header);
         self.rx.settle();
         #[cfg(feature = "alloc")]
         self.message.clear();
-        Ok(())
     }
 
     /// Takes `len` unmasked payload bytes at `start` into the message.

@@ -28,7 +28,7 @@ const SHORT: usize = 256;
 impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// The next frame's header and header length, if the frame can take the
     /// whole-frame path.
-    #[inline]
+    #[inline(always)]
     pub(super) fn whole_frame(&mut self) -> Option<(Header, usize)> {
         if !self.decoder.is_between_frames() {
             return None;
@@ -55,15 +55,17 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// `on_header` and `on_data` would (but for the UTF-8 check, deferred).
     pub(super) fn take_fragment(&mut self, header: &Header, header_len: usize) {
         self.rx.read += header_len;
-        // `takes_whole` made the same checks, so these cannot fail.
-        let taken = match MessageKind::from_opcode(header.opcode) {
-            Some(kind) => self.start_message(kind, header),
-            None => self.inbound.continue_with(header, &self.config),
-        };
-        debug_assert!(
-            taken.is_ok(),
-            "the whole-frame path took a frame the general path refuses"
-        );
+        // `takes_whole` made the checks `on_header` makes.
+        match MessageKind::from_opcode(header.opcode) {
+            Some(kind) => {
+                debug_assert!(self.inbound.check_start(header, &self.config).is_ok());
+                self.start_message(kind, header);
+            }
+            None => {
+                debug_assert!(self.inbound.check_continue(header, &self.config).is_ok());
+                self.inbound.continue_with(header);
+            }
+        }
         // `whole_frame` checked that the payload is all in storage, so its
         // length fits in `usize`: the fallback is never taken.
         let (start, len) = (
@@ -184,7 +186,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     }
 
     /// Whether the general path would take this data frame without an error.
-    #[inline]
+    #[inline(always)]
     fn takes_whole(&self, header: &Header) -> bool {
         let (config, inbound) = (&self.config, &self.inbound);
         let message_len_after = match (header.opcode, inbound.kind) {

@@ -211,7 +211,7 @@ impl FrameDecoder {
     /// extensions and the frame length limit; with [`Header::parse`]'s, every
     /// frame-level rule. The connection's whole-frame path, which reads
     /// headers without the decoder, makes them here too.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn check_header(&self, header: &Header) -> Result<(), ProtocolError> {
         // §5.2: "MUST be 0 unless an extension is negotiated that defines
         // meanings for non-zero values."

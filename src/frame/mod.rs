@@ -176,7 +176,7 @@ impl Header {
     /// bytes is read here inline, anything longer by `parse`. It returns
     /// `Some` exactly when `parse` returns it complete (a test checks every
     /// first two bytes).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn parse_complete(buf: &[u8]) -> Option<(Header, usize)> {
         let [b0, b1, ref rest @ ..] = *buf else {
             return None;
