@@ -32,7 +32,7 @@ fn transfer<K1: KeySource, K2: KeySource>(
 }
 
 /// Prints and handles every pending event of `conn`.
-fn drain<B: AsMut<[u8]>, K: KeySource>(conn: &mut Connection<B, K>, who: &str) {
+fn drain<B: rfc6455::Storage, K: KeySource>(conn: &mut Connection<B, K>, who: &str) {
     while let Some(event) = conn.poll_event() {
         match event {
             Ok(Event::Upgrade(request)) => {

@@ -1,6 +1,11 @@
 //! Limits and policies of a connection.
 
 /// How received messages are handed to the application.
+///
+/// With `alloc` the default is [`Reassemble`](Self::Reassemble): whole
+/// messages, as every other WebSocket library and the browser API deliver
+/// them, so an application that ignores `fin` is still right. Without an
+/// allocator it is [`Stream`](Self::Stream), the only mode that needs none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MessageMode {
     /// Messages are assembled in the connection's storage and delivered
@@ -19,6 +24,21 @@ pub enum MessageMode {
     /// so steady-state traffic allocates nothing.
     #[cfg(feature = "alloc")]
     Reassemble,
+}
+
+impl MessageMode {
+    /// The default: `Reassemble` with `alloc`, `Stream` without.
+    #[cfg(feature = "alloc")]
+    pub const DEFAULT: MessageMode = MessageMode::Reassemble;
+    /// The default: `Reassemble` with `alloc`, `Stream` without.
+    #[cfg(not(feature = "alloc"))]
+    pub const DEFAULT: MessageMode = MessageMode::Stream;
+}
+
+impl Default for MessageMode {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// Whether a received Ping is answered automatically.
@@ -52,10 +72,19 @@ pub enum AutoPong {
 /// | `max_head_len` | 8 KiB (and never more than the storage) | 431 |
 /// | `max_headers` | 64 | 431 |
 /// | `auto_pong` | `Enabled` | — |
-/// | `message_mode` | `Stream` | — |
+/// | `message_mode` | `Reassemble` with `alloc`, else `Stream` | — |
+/// | `max_send_queue` | 64 MiB + 14 bytes (growable storage) | [`UsageError::QueueFull`] |
+/// | `send_high_watermark` | 64 KiB | [`Connection::send_ready`] turns false |
+/// | `send_low_watermark` | 16 KiB | [`Connection::send_ready`] turns true again |
 ///
-/// In `Stream` mode memory use is the storage you hand in, whatever these
-/// limits are; they protect the application from runaway messages.
+/// With fixed storage (an array, a slice, a `Box<[u8]>`) memory use is the
+/// storage you hand in, whatever these limits are; they protect the
+/// application from runaway messages. Growable storage (a `Vec<u8>`) grows
+/// on demand within them and is given back when it holds nothing (see
+/// [`Storage`](crate::Storage)).
+///
+/// [`UsageError::QueueFull`]: crate::UsageError::QueueFull
+/// [`Connection::send_ready`]: crate::Connection::send_ready
 ///
 /// # Examples
 ///
@@ -84,6 +113,26 @@ pub struct Config {
     pub auto_pong: AutoPong,
     /// How messages are delivered.
     pub message_mode: MessageMode,
+    /// The most bytes a growable transmit storage queues, headers included
+    /// (the default holds one message of the default `max_message_len`).
+    /// A send past it fails with [`UsageError::QueueFull`] (write out queued
+    /// output first), or, for a frame longer than the limit itself,
+    /// [`BufferTooSmall`](crate::BufferTooSmall). A fixed storage is its own
+    /// limit.
+    ///
+    /// [`UsageError::QueueFull`]: crate::UsageError::QueueFull
+    pub max_send_queue: usize,
+    /// Queued output at which [`Connection::send_ready`] turns false: stop
+    /// taking messages from the application until it drains. Lowered to half
+    /// the queue's size if larger.
+    ///
+    /// [`Connection::send_ready`]: crate::Connection::send_ready
+    pub send_high_watermark: usize,
+    /// Queued output at or below which [`Connection::send_ready`] turns true
+    /// again. Lowered to half the high watermark if larger.
+    ///
+    /// [`Connection::send_ready`]: crate::Connection::send_ready
+    pub send_low_watermark: usize,
 }
 
 impl Default for Config {
@@ -103,7 +152,10 @@ impl Config {
             max_head_len: 8 << 10,
             max_headers: 64,
             auto_pong: AutoPong::Enabled,
-            message_mode: MessageMode::Stream,
+            message_mode: MessageMode::DEFAULT,
+            max_send_queue: (64 << 20) + crate::frame::MAX_HEADER_LEN,
+            send_high_watermark: 64 << 10,
+            send_low_watermark: 16 << 10,
         }
     }
 
@@ -153,6 +205,22 @@ impl Config {
     #[must_use]
     pub const fn with_message_mode(mut self, mode: MessageMode) -> Self {
         self.message_mode = mode;
+        self
+    }
+
+    /// Sets [`max_send_queue`](Self::max_send_queue).
+    #[must_use]
+    pub const fn with_max_send_queue(mut self, len: usize) -> Self {
+        self.max_send_queue = len;
+        self
+    }
+
+    /// Sets [`send_high_watermark`](Self::send_high_watermark) and
+    /// [`send_low_watermark`](Self::send_low_watermark).
+    #[must_use]
+    pub const fn with_send_watermarks(mut self, low: usize, high: usize) -> Self {
+        self.send_low_watermark = low;
+        self.send_high_watermark = high;
         self
     }
 }

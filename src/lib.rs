@@ -112,21 +112,25 @@
 //! app commands ──► send_text / send_binary / ping / close ──► poll_transmit ──► socket
 //! ```
 //!
-//! An echo server over any blocking transport:
+//! An echo server over any blocking transport, for messages of any size:
 //!
 //! ```
+//! # #[cfg(feature = "alloc")] {
 //! use std::io::{Read, Write};
 //! use rfc6455::{Accept, Config, Connection, Event};
 //!
+//! enum Reply { Text(String), Binary(Vec<u8>) }
+//!
 //! fn serve(mut socket: impl Read + Write) -> Result<(), Box<dyn std::error::Error>> {
-//!     let mut conn = Connection::server(Config::new(), vec![0u8; 64 << 10], vec![0u8; 64 << 10])?;
-//!     let mut echo = Vec::new(); // events borrow the connection: copy what you send back
+//!     // Growable storage: it grows with the messages and is given back when idle.
+//!     let mut conn = Connection::server(Config::new(), Vec::new(), Vec::new())?;
+//!     let mut replies = Vec::new(); // events borrow the connection: copy what you send back
 //!     loop {
 //!         while let Some(event) = conn.poll_event() {
 //!             match event? {
 //!                 Event::Upgrade(_request) => { /* check request.origin(), pick a subprotocol */ }
-//!                 Event::Text { data, fin } => echo.push((true, data.as_bytes().to_vec(), fin)),
-//!                 Event::Binary { data, fin } => echo.push((false, data.to_vec(), fin)),
+//!                 Event::Text { data, .. } => replies.push(Reply::Text(data.to_owned())), // whole messages
+//!                 Event::Binary { data, .. } => replies.push(Reply::Binary(data.to_vec())),
 //!                 _ => {} // pings are answered and closes echoed automatically
 //!             }
 //!         }
@@ -134,11 +138,10 @@
 //!             conn.accept(&Accept::new())?;
 //!             continue;
 //!         }
-//!         for (text, data, fin) in echo.drain(..) {
-//!             let fragment = rfc6455::Fragment::from_fin(fin);
-//!             match text {
-//!                 true => conn.send_text_fragment(std::str::from_utf8(&data)?, fragment)?,
-//!                 false => conn.send_binary_fragment(&data, fragment)?,
+//!         for reply in replies.drain(..) {
+//!             match reply {
+//!                 Reply::Text(text) => conn.send_text(&text)?,
+//!                 Reply::Binary(data) => conn.send_binary(&data)?,
 //!             }
 //!         }
 //!         let out = conn.peek_transmit();
@@ -149,7 +152,7 @@
 //!             continue;
 //!         }
 //!         if conn.should_close_transport() {
-//!             return Ok(());
+//!             return Ok(()); // a TCP socket: shut down writing and drain first (see "Closing the transport")
 //!         }
 //!         let n = socket.read(conn.spare_mut())?;
 //!         if n == 0 {
@@ -166,10 +169,23 @@
 //! # }
 //! # let mut input = b"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
 //! #     Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".to_vec();
-//! # input.extend(b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58\x88\x82\x00\x00\x00\x00\x03\xe8");
+//! # input.extend(b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58");
+//! # let mut client = rfc6455::Encoder::client(|k: &mut [u8]| k.fill(0x5a));
+//! # let big_text = "é€".repeat(1 << 18); // 1.25 MiB
+//! # let big_binary: Vec<u8> = (0..16 << 20).map(|i| i as u8).collect(); // 16 MiB
+//! # use rfc6455::{Fragment::Last, Opcode};
+//! # client.frame_to_vec(Opcode::Text, big_text.as_bytes(), Last, &mut input).unwrap();
+//! # client.frame_to_vec(Opcode::Binary, &big_binary, Last, &mut input).unwrap();
+//! # input.extend(b"\x88\x82\x00\x00\x00\x00\x03\xe8");
 //! # let mut socket = Duplex { input: std::io::Cursor::new(input), output: Vec::new() };
 //! # serve(&mut socket).unwrap();
-//! # assert!(socket.output.ends_with(b"\x81\x05Hello\x88\x02\x03\xe8"));
+//! # let mut expected = b"\x81\x05Hello".to_vec();
+//! # let mut server = rfc6455::Encoder::server();
+//! # server.frame_to_vec(Opcode::Text, big_text.as_bytes(), Last, &mut expected).unwrap();
+//! # server.frame_to_vec(Opcode::Binary, &big_binary, Last, &mut expected).unwrap();
+//! # expected.extend(b"\x88\x02\x03\xe8");
+//! # assert!(socket.output.ends_with(&expected));
+//! # }
 //! ```
 //!
 //! Storage is yours: received bytes are unmasked and assembled in one buffer,
@@ -240,6 +256,7 @@ mod message;
 mod role;
 mod simd;
 mod status;
+mod storage;
 mod utf8;
 
 pub use close::{encode_close_payload, parse_close_payload, truncate_reason, MAX_CLOSE_REASON_LEN};
@@ -265,6 +282,7 @@ pub use mask::apply_mask;
 pub use message::MessageKind;
 pub use role::Role;
 pub use status::Status;
+pub use storage::Storage;
 pub use utf8::{Utf8Error, Utf8Validator};
 
 /// The README's quick starts, compiled as doc tests.

@@ -235,8 +235,8 @@ fn replies_to_messages_drained_with_the_close_go_out_before_the_echo() {
     let mut conn = rfc6455::Connection::open(
         Role::Server,
         Config::new(),
-        vec![0u8; 512],
-        vec![0u8; 512],
+        fixed(512),
+        fixed(512),
         rfc6455::NoKeys,
     )
     .unwrap();
@@ -268,8 +268,8 @@ fn the_echo_can_be_replaced_before_it_is_written() {
     let mut conn = rfc6455::Connection::open(
         Role::Server,
         Config::new(),
-        vec![0u8; 512],
-        vec![0u8; 512],
+        fixed(512),
+        fixed(512),
         rfc6455::NoKeys,
     )
     .unwrap();

@@ -10,8 +10,8 @@ use rfc6455::{
     State, UsageError,
 };
 
-fn server() -> Connection<Vec<u8>> {
-    Connection::server(Config::new(), vec![0; 4096], vec![0; 4096]).unwrap()
+fn server() -> Connection<Grow> {
+    Connection::server(Config::new(), grow(4096), grow(4096)).unwrap()
 }
 
 #[test]
@@ -148,7 +148,8 @@ fn wrong_version_is_answered_426_with_the_supported_version() {
 fn head_larger_than_the_storage_is_431() {
     let mut huge = b"GET / HTTP/1.1\r\nHost: a\r\nX-Filler: ".to_vec();
     huge.extend(std::iter::repeat(b'a').take(5000));
-    let (_, out) = run_conn(server(), &huge, &[], false);
+    let fixed_server = Connection::server(Config::new(), fixed(4096), fixed(4096)).unwrap();
+    let (_, out) = run_conn(fixed_server, &huge, &[], false);
     assert_eq!(
         out.events,
         [Ev::Error(Error::Handshake(HandshakeError::HeadTooLarge))]
@@ -156,7 +157,7 @@ fn head_larger_than_the_storage_is_431() {
     assert!(out.sent[0].1.starts_with(b"HTTP/1.1 431 "));
     assert!(out.should_close);
     // A 100 KiB head against the default 8 KiB limit and a large storage.
-    let big = Connection::server(Config::new(), vec![0; 200_000], vec![0; 4096]).unwrap();
+    let big = Connection::server(Config::new(), fixed(200_000), fixed(4096)).unwrap();
     let mut huge = b"GET / HTTP/1.1\r\nHost: a\r\nX-Filler: ".to_vec();
     huge.extend(std::iter::repeat(b'a').take(100 << 10));
     let (_, out) = run_conn(big, &huge, &[], false);
@@ -226,14 +227,14 @@ fn bare_connect_then_close_fails_quietly() {
     );
 }
 
-fn client() -> Connection<Vec<u8>, impl rfc6455::KeySource> {
+fn client() -> Connection<Grow, impl rfc6455::KeySource> {
     let request = ClientRequest::new("server.example.com")
         .target("/chat")
         .subprotocols(&["chat"]);
     // The nonce is "the sample nonce", so the accept key is the RFC's.
     let mut nonce = b"the sample nonce".iter().copied().cycle();
     let keys = move |k: &mut [u8]| k.iter_mut().for_each(|b| *b = nonce.next().unwrap_or(0));
-    Connection::client(&request, Config::new(), vec![0; 4096], vec![0; 4096], keys).unwrap()
+    Connection::client(&request, Config::new(), grow(4096), grow(4096), keys).unwrap()
 }
 
 const RFC_RESPONSE: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\n\
@@ -329,7 +330,7 @@ fn many_interim_responses_pass_through_the_smallest_storage() {
             .subprotocols(&["chat"]);
         let mut nonce = b"the sample nonce".iter().copied().cycle();
         let keys = move |k: &mut [u8]| k.iter_mut().for_each(|b| *b = nonce.next().unwrap_or(0));
-        let storage = || vec![0; rfc6455::MIN_STORAGE_LEN];
+        let storage = || fixed(rfc6455::MIN_STORAGE_LEN);
         Connection::client(&request, Config::new(), storage(), storage(), keys).unwrap()
     };
     let mut input = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(300);

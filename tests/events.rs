@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use rfc6455::{AutoPong, Config, Connection, Event, NoKeys, Opcode, Role, State};
+use rfc6455::{AutoPong, Config, Connection, Event, MessageMode, NoKeys, Opcode, Role, State};
 
 #[test]
 fn text_and_binary_messages_in_order() {
@@ -75,10 +75,23 @@ fn message_larger_than_storage_arrives_in_chunks_on_char_boundaries() {
     // 300 three-byte characters: 900 bytes through a 256-byte storage.
     let message = "€".repeat(300);
     let input = client_frame(0x81, message.as_bytes());
-    let out = run_all_ways_with(Role::Server, Config::new(), 256, &input, false);
+    let out = run_all_ways_with(
+        Role::Server,
+        Config::new().with_message_mode(MessageMode::Stream),
+        256,
+        &input,
+        false,
+    );
     assert_eq!(out.events, [text(&message)]);
     // Each piece is a valid &str (checked by construction) and several came.
-    let (pieces, _) = run_pieces(Role::Server, Config::new(), 256, &input, &[], false);
+    let (pieces, _) = run_pieces(
+        Role::Server,
+        Config::new().with_message_mode(MessageMode::Stream),
+        256,
+        &input,
+        &[],
+        false,
+    );
     assert!(pieces.len() >= 4, "{}", pieces.len());
     for piece in &pieces[..pieces.len() - 1] {
         // Chunks hold at most the storage less the longest header (14).
@@ -92,14 +105,21 @@ fn message_larger_than_storage_arrives_in_chunks_on_char_boundaries() {
 fn binary_larger_than_storage_streams_with_bounded_memory() {
     let data: Vec<u8> = (0..100_000u32).map(|i| (i * 31 % 251) as u8).collect();
     let input = client_frame(0x82, &data);
-    let (pieces, out) = run_pieces(Role::Server, Config::new(), 1024, &input, &[], false);
+    let (pieces, out) = run_pieces(
+        Role::Server,
+        Config::new().with_message_mode(MessageMode::Stream),
+        1024,
+        &input,
+        &[],
+        false,
+    );
     assert_eq!(out.events, [binary(&data)]);
     assert!(pieces
         .iter()
         .all(|p| matches!(p, Ev::Binary(d, _) if d.len() <= 1024 - 14)));
     let (_, split) = run_pieces(
         Role::Server,
-        Config::new(),
+        Config::new().with_message_mode(MessageMode::Stream),
         1024,
         &input,
         &[7, 5000, 77_777],
@@ -122,7 +142,14 @@ fn chunks_of_a_fragmented_message_stay_within_the_limit_and_precede_later_pings(
     }
     let input = cat(&frames);
     for cuts in [vec![], (1..input.len()).collect::<Vec<_>>(), vec![150, 400]] {
-        let (pieces, _) = run_pieces(Role::Server, Config::new(), 256, &input, &cuts, false);
+        let (pieces, _) = run_pieces(
+            Role::Server,
+            Config::new().with_message_mode(MessageMode::Stream),
+            256,
+            &input,
+            &cuts,
+            false,
+        );
         let mut data_seen = 0;
         for piece in &pieces {
             match piece {
@@ -194,23 +221,9 @@ fn receive_takes_only_what_fits_and_poll_event_frees_room() {
 
 #[test]
 fn storage_below_the_minimum_is_refused() {
-    let err = Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0u8; 255],
-        vec![0u8; 4096],
-        NoKeys,
-    )
-    .err();
+    let err = Connection::open(Role::Server, Config::new(), fixed(255), fixed(4096), NoKeys).err();
     assert_eq!(err, Some(rfc6455::BufferTooSmall { required: 256 }.into()));
-    let err = Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0u8; 4096],
-        vec![0u8; 100],
-        NoKeys,
-    )
-    .err();
+    let err = Connection::open(Role::Server, Config::new(), fixed(4096), fixed(100), NoKeys).err();
     assert_eq!(err, Some(rfc6455::BufferTooSmall { required: 256 }.into()));
 }
 
@@ -233,14 +246,8 @@ fn reassembly_mode_delivers_whole_messages_beyond_the_storage() {
 #[test]
 fn prepared_frames_are_checked_and_copied() {
     use rfc6455::{Encoder, Error, Fragment, UsageError};
-    let mut conn = Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0u8; 512],
-        vec![0u8; 512],
-        NoKeys,
-    )
-    .unwrap();
+    let mut conn =
+        Connection::open(Role::Server, Config::new(), fixed(512), fixed(512), NoKeys).unwrap();
     let mut enc = Encoder::server();
     let mut buf = [0u8; 64];
     let n = enc
@@ -299,8 +306,8 @@ fn prepared_frames_are_checked_and_copied() {
     let mut client = Connection::open(
         Role::Client,
         Config::new(),
-        vec![0u8; 512],
-        vec![0u8; 512],
+        fixed(512),
+        fixed(512),
         test_keys(),
     )
     .unwrap();
@@ -313,14 +320,8 @@ fn prepared_frames_are_checked_and_copied() {
 #[test]
 fn send_header_hands_out_headers_for_zero_copy_writes() {
     use rfc6455::{Error, Fragment, MessageKind, UsageError};
-    let mut conn = Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0u8; 512],
-        vec![0u8; 512],
-        NoKeys,
-    )
-    .unwrap();
+    let mut conn =
+        Connection::open(Role::Server, Config::new(), fixed(512), fixed(512), NoKeys).unwrap();
     conn.send_text("queued").unwrap();
     assert_eq!(
         conn.send_header(MessageKind::Binary, 3, Fragment::Last),
@@ -349,8 +350,8 @@ fn send_header_hands_out_headers_for_zero_copy_writes() {
     let mut client = Connection::open(
         Role::Client,
         Config::new(),
-        vec![0u8; 512],
-        vec![0u8; 512],
+        fixed(512),
+        fixed(512),
         test_keys(),
     )
     .unwrap();
@@ -366,14 +367,8 @@ fn send_header_hands_out_headers_for_zero_copy_writes() {
 
 #[test]
 fn poll_transmit_into_an_empty_buffer_says_output_is_still_queued() {
-    let mut conn = Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0u8; 512],
-        vec![0u8; 512],
-        NoKeys,
-    )
-    .unwrap();
+    let mut conn =
+        Connection::open(Role::Server, Config::new(), fixed(512), fixed(512), NoKeys).unwrap();
     assert_eq!(conn.poll_transmit(&mut []), None);
     conn.send_text("hi").unwrap();
     assert_eq!(conn.poll_transmit(&mut []), Some(0));
@@ -449,14 +444,14 @@ fn streamed_text_is_delivered_in_the_round_its_bytes_arrive() {
     let second = client_frame(0x00, b"hello");
     let mut conn = Connection::open(
         Role::Server,
-        Config::new(),
-        vec![0u8; 256],
-        vec![0u8; 256],
+        Config::new().with_message_mode(MessageMode::Stream),
+        fixed(256),
+        fixed(256),
         NoKeys,
     )
     .unwrap();
     // One drain per read, as a run loop does before it waits on the socket.
-    fn drain(conn: &mut Connection<Vec<u8>, NoKeys>, text: &mut String) {
+    fn drain(conn: &mut Connection<Fixed, NoKeys>, text: &mut String) {
         while let Some(event) = conn.poll_event() {
             match event.unwrap() {
                 Event::Text { data, .. } => text.push_str(data),

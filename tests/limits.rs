@@ -5,7 +5,9 @@
 mod common;
 
 use common::*;
-use rfc6455::{Config, Connection, Error, Event, NoKeys, Opcode, ProtocolError, Role, State};
+use rfc6455::{
+    Config, Connection, Error, Event, MessageMode, NoKeys, Opcode, ProtocolError, Role, State,
+};
 
 fn fails_with(config: Config, input: &[u8], err: ProtocolError, code: u16) {
     let out = run_all_ways_with(Role::Server, config, 1024, input, false);
@@ -74,14 +76,14 @@ fn a_million_one_byte_fragments_stream_through_small_storage() {
     let mut conn = Connection::open(
         Role::Server,
         Config::new(),
-        vec![0u8; 1024],
-        vec![0u8; 1024],
+        fixed(1024),
+        fixed(1024),
         NoKeys,
     )
     .unwrap();
     let fragment = client_frame(0x00, b"x");
     let mut total = 0usize;
-    let feed = |conn: &mut Connection<Vec<u8>>, bytes: &[u8], total: &mut usize| {
+    let feed = |conn: &mut Connection<Fixed>, bytes: &[u8], total: &mut usize| {
         let mut rest = bytes;
         while !rest.is_empty() {
             let n = conn.receive(rest);
@@ -115,8 +117,8 @@ fn ping_flood_without_draining_output_stays_within_the_transmit_storage() {
     let mut conn = Connection::open(
         Role::Server,
         Config::new(),
-        vec![0u8; 1024],
-        vec![0u8; 1024],
+        fixed(1024),
+        fixed(1024),
         NoKeys,
     )
     .unwrap();
@@ -166,8 +168,8 @@ fn ten_pings_in_one_read_get_ten_pongs() {
     let mut conn = Connection::open(
         Role::Server,
         Config::new(),
-        vec![0u8; 1024],
-        vec![0u8; 1024],
+        fixed(1024),
+        fixed(1024),
         NoKeys,
     )
     .unwrap();
@@ -209,6 +211,7 @@ fn length_above_u32_max_streams_when_allowed() {
     // a 64-bit target; it never needs the whole length as a `usize`.
     let len = (1u64 << 32) + 5;
     let config = Config::new()
+        .with_message_mode(MessageMode::Stream)
         .with_max_frame_len(len)
         .with_max_message_len(len);
     let payload: Vec<u8> = (0..40).collect();
@@ -228,7 +231,7 @@ fn huge_message_streams_in_fixed_storage() {
     // 4 MiB declared and streamed through 4 KiB of storage.
     let mut conn = Connection::open(
         Role::Client,
-        Config::new(),
+        Config::new().with_message_mode(MessageMode::Stream),
         [0u8; 4096],
         [0u8; 4096],
         test_keys(),
@@ -259,14 +262,8 @@ fn huge_message_streams_in_fixed_storage() {
 
 #[test]
 fn usage_errors_leave_the_connection_usable() {
-    let mut conn = Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0u8; 512],
-        vec![0u8; 512],
-        NoKeys,
-    )
-    .unwrap();
+    let mut conn =
+        Connection::open(Role::Server, Config::new(), fixed(512), fixed(512), NoKeys).unwrap();
     assert_eq!(
         conn.ping(&[0; 126]),
         Err(Error::Usage(rfc6455::UsageError::ControlPayloadTooLong))

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{client_frame, server_frame, CHROME_REQUEST};
+use common::{client_frame, grow, server_frame, Grow, CHROME_REQUEST};
 use rfc6455::{
     accept_key, ClientRequest, CloseCode, Config, Connection, KeySource, NoKeys, Rejection, Role,
     State,
@@ -81,7 +81,7 @@ fn expected(role: Role, from: State, input: Input) -> Option<State> {
 }
 
 /// A connection in `state`, reached as an application reaches it.
-fn reach<K: KeySource>(mut conn: Connection<Vec<u8>, K>, state: State) -> Connection<Vec<u8>, K> {
+fn reach<K: KeySource>(mut conn: Connection<Grow, K>, state: State) -> Connection<Grow, K> {
     let role = conn.role();
     match state {
         State::Connecting => {}
@@ -98,7 +98,7 @@ fn reach<K: KeySource>(mut conn: Connection<Vec<u8>, K>, state: State) -> Connec
     conn
 }
 
-fn feed<K: KeySource>(conn: &mut Connection<Vec<u8>, K>, bytes: &[u8]) {
+fn feed<K: KeySource>(conn: &mut Connection<Grow, K>, bytes: &[u8]) {
     let mut rest = bytes;
     for _ in 0..1000 {
         let n = conn.receive(rest);
@@ -120,7 +120,7 @@ fn peer_frame(role: Role, b0: u8, payload: &[u8]) -> Vec<u8> {
 
 /// Applies `input`, draining events but not output (taking output is an
 /// input of its own).
-fn apply<K: KeySource>(conn: &mut Connection<Vec<u8>, K>, role: Role, input: Input) {
+fn apply<K: KeySource>(conn: &mut Connection<Grow, K>, role: Role, input: Input) {
     let connecting = conn.state() == State::Connecting;
     match input {
         Input::HandshakeDone if role.is_server() => {
@@ -181,9 +181,9 @@ fn fixed_keys(key: &mut [u8]) {
     key.fill(0x42);
 }
 
-fn fresh(role: Role, state: State) -> Connection<Vec<u8>, Keys> {
+fn fresh(role: Role, state: State) -> Connection<Grow, Keys> {
     let keys: Keys = fixed_keys;
-    let (rx, tx) = (vec![0; 4096], vec![0; 4096]);
+    let (rx, tx) = (grow(4096), grow(4096));
     let config = Config::new();
     let conn = match (role, state) {
         (Role::Server, State::Connecting) => {
@@ -198,12 +198,7 @@ fn fresh(role: Role, state: State) -> Connection<Vec<u8>, Keys> {
     reach(conn, state)
 }
 
-fn check_cell<K: KeySource>(
-    mut conn: Connection<Vec<u8>, K>,
-    role: Role,
-    from: State,
-    input: Input,
-) {
+fn check_cell<K: KeySource>(mut conn: Connection<Grow, K>, role: Role, from: State, input: Input) {
     let Some(to) = expected(role, from, input) else {
         return;
     };
@@ -225,8 +220,7 @@ fn every_cell_of_the_transition_table_in_both_roles() {
                     continue;
                 }
                 if (role, from) == (Role::Server, State::Connecting) {
-                    let conn =
-                        Connection::server(Config::new(), vec![0; 4096], vec![0; 4096]).unwrap();
+                    let conn = Connection::server(Config::new(), grow(4096), grow(4096)).unwrap();
                     check_cell::<NoKeys>(conn, role, from, input);
                 } else {
                     check_cell(fresh(role, from), role, from, input);

@@ -4,7 +4,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use rfc6455::{Config, Connection, Event, NoKeys, Role};
+use rfc6455::{Config, Connection, Event, MessageMode, NoKeys, Role};
 
 /// Counts the allocations made by the current thread.
 struct Counting;
@@ -55,13 +55,15 @@ fn a_gigabyte_message_streams_through_64_kib_without_allocating() {
     for (i, b) in read.iter_mut().enumerate() {
         *b = (i as u8) ^ key[i % 4];
     }
+    let (mut rx, mut tx) = (vec![0u8; STORAGE], vec![0u8; 4096]);
     let mut conn = Connection::open(
         Role::Server,
         Config::new()
+            .with_message_mode(MessageMode::Stream)
             .with_max_frame_len(len)
             .with_max_message_len(len),
-        vec![0u8; STORAGE],
-        vec![0u8; 4096],
+        &mut rx[..],
+        &mut tx[..],
         NoKeys,
     )
     .unwrap();

@@ -60,8 +60,8 @@ fn fails_fast_before_the_message_ends() {
     let mut conn = Connection::open(
         Role::Server,
         Config::new(),
-        vec![0u8; 4096],
-        vec![0u8; 4096],
+        fixed(4096),
+        fixed(4096),
         NoKeys,
     )
     .unwrap();
@@ -116,14 +116,8 @@ fn binary_is_not_validated() {
 
 #[test]
 fn chunked_delivery_never_splits_a_character() {
-    let mut conn = Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0u8; 256],
-        vec![0u8; 512],
-        NoKeys,
-    )
-    .unwrap();
+    let mut conn =
+        Connection::open(Role::Server, Config::new(), fixed(256), fixed(512), NoKeys).unwrap();
     let message = "𝄞".repeat(200); // 4-byte characters, 800 bytes
     let input = client_frame(0x81, message.as_bytes());
     let mut got = String::new();

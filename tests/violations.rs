@@ -196,8 +196,8 @@ fn a_client_masks_every_frame_with_a_fresh_key() {
     let mut conn = Connection::open(
         Role::Client,
         Config::new(),
-        vec![0; 512],
-        vec![0; 512],
+        fixed(512),
+        fixed(512),
         test_keys(),
     )
     .unwrap();
@@ -216,15 +216,8 @@ fn a_client_masks_every_frame_with_a_fresh_key() {
     assert_eq!(payloads, [&b"one"[..], b"two", b"three"]);
 }
 
-fn server() -> Connection<Vec<u8>, NoKeys> {
-    Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0; 512],
-        vec![0; 512],
-        NoKeys,
-    )
-    .unwrap()
+fn server() -> Connection<Fixed, NoKeys> {
+    Connection::open(Role::Server, Config::new(), fixed(512), fixed(512), NoKeys).unwrap()
 }
 
 fn prepared(opcode: Opcode, payload: &[u8], fragment: Fragment) -> Vec<u8> {
@@ -305,14 +298,8 @@ fn prepared_text_must_be_utf8_across_fragments() {
 #[test]
 fn nothing_is_sent_before_the_handshake_and_only_control_frames_after_our_close() {
     let request = rfc6455::ClientRequest::new("example.com");
-    let mut conn = Connection::client(
-        &request,
-        Config::new(),
-        vec![0; 512],
-        vec![0; 512],
-        test_keys(),
-    )
-    .unwrap();
+    let mut conn =
+        Connection::client(&request, Config::new(), fixed(512), fixed(512), test_keys()).unwrap();
     let not_open = Err(Error::Usage(UsageError::NotOpen));
     assert_eq!(conn.send_text("x"), not_open);
     assert_eq!(conn.send_binary_fragment(b"x", Fragment::More), not_open);
@@ -358,14 +345,8 @@ fn a_pong_held_back_by_a_flood_is_still_sent_when_either_side_closes() {
     // §5.5.3 allows answering only the latest Ping, but that one is owed
     // (§5.5.2), whether this side closes first or the peer does.
     for peer_closes in [false, true] {
-        let mut conn = Connection::open(
-            Role::Server,
-            Config::new(),
-            vec![0; 512],
-            vec![0; 256],
-            NoKeys,
-        )
-        .unwrap();
+        let mut conn =
+            Connection::open(Role::Server, Config::new(), fixed(512), fixed(256), NoKeys).unwrap();
         for i in 0..100u8 {
             let ping = client_frame(0x89, &[i; 8]);
             assert_eq!(conn.receive(&ping), ping.len());
@@ -411,16 +392,9 @@ fn a_pong_held_back_by_a_flood_is_still_sent_when_either_side_closes() {
 
 #[test]
 fn an_application_that_keeps_the_output_full_cannot_starve_a_pong() {
-    let mut conn = Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0; 512],
-        vec![0; 1024],
-        NoKeys,
-    )
-    .unwrap();
-    let fill =
-        |conn: &mut Connection<Vec<u8>, NoKeys>| while conn.send_binary(&[7; 200]).is_ok() {};
+    let mut conn =
+        Connection::open(Role::Server, Config::new(), fixed(512), fixed(1024), NoKeys).unwrap();
+    let fill = |conn: &mut Connection<Fixed, NoKeys>| while conn.send_binary(&[7; 200]).is_ok() {};
     fill(&mut conn);
     let ping = client_frame(0x89, b"keepalive");
     assert_eq!(conn.receive(&ping), ping.len());
@@ -448,23 +422,10 @@ fn a_client_refuses_a_predictable_key_source() {
     // "MUST be derived from a strong source of entropy". NoKeys is all zeros.
     let refused = Error::Usage(UsageError::PredictableKeys);
     let request = rfc6455::ClientRequest::new("example.com");
-    let client = Connection::client(&request, Config::new(), vec![0; 512], vec![0; 512], NoKeys);
+    let client = Connection::client(&request, Config::new(), fixed(512), fixed(512), NoKeys);
     assert_eq!(client.err(), Some(refused));
-    let open = Connection::open(
-        Role::Client,
-        Config::new(),
-        vec![0; 512],
-        vec![0; 512],
-        NoKeys,
-    );
+    let open = Connection::open(Role::Client, Config::new(), fixed(512), fixed(512), NoKeys);
     assert_eq!(open.err(), Some(refused));
     // A server never masks, so NoKeys is what it takes.
-    assert!(Connection::open(
-        Role::Server,
-        Config::new(),
-        vec![0; 512],
-        vec![0; 512],
-        NoKeys
-    )
-    .is_ok());
+    assert!(Connection::open(Role::Server, Config::new(), fixed(512), fixed(512), NoKeys).is_ok());
 }

@@ -22,8 +22,8 @@ fuzz_target!(|data: &[u8]| {
         Connection::open(
             role,
             config(choice),
-            vec![0u8; storage],
-            vec![0u8; 1024],
+            vec![0u8; storage].into_boxed_slice(),
+            vec![0u8; 1024].into_boxed_slice(),
             keys(choice),
         )
         .unwrap()

@@ -16,8 +16,8 @@ fuzz_target!(|data: &[u8]| {
     let mut conn = Connection::open(
         Role::Client,
         config(choice),
-        vec![0u8; storage],
-        vec![0u8; 512],
+        vec![0u8; storage].into_boxed_slice(),
+        vec![0u8; 512].into_boxed_slice(),
         keys(choice),
     )
     .unwrap();

@@ -65,7 +65,7 @@ pub fn merge(events: Vec<Seen>) -> Vec<Seen> {
 /// bounds), draining events and output after each step, and checks that a
 /// failed connection stays failed and that the storage never overflows.
 /// Returns what it reported and what it sent.
-pub fn feed<B: AsMut<[u8]>, K: KeySource>(
+pub fn feed<B: rfc6455::Storage, K: KeySource>(
     conn: &mut Connection<B, K>,
     input: &[u8],
     cuts: &[usize],
@@ -92,7 +92,7 @@ pub fn feed<B: AsMut<[u8]>, K: KeySource>(
 }
 
 /// Drains events and output, checking the sticky-failure invariant.
-pub fn drain<B: AsMut<[u8]>, K: KeySource>(
+pub fn drain<B: rfc6455::Storage, K: KeySource>(
     conn: &mut Connection<B, K>,
     events: &mut Vec<Seen>,
     sent: &mut Vec<u8>,

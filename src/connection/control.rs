@@ -9,8 +9,9 @@ use crate::error::{Error, ProtocolError};
 use crate::event::Event;
 use crate::frame::Opcode;
 use crate::keys::KeySource;
+use crate::storage::Storage;
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     /// A whole control frame arrived.
     pub(super) fn on_control(&mut self) -> Option<Result<Event<'_>, Error>> {
         match self.inbound.frame {

@@ -4,7 +4,7 @@
 
 use super::handshake_recv::parse_request;
 use super::state::{Accepted, Inner, Opening};
-use super::Connection;
+use super::{receive_max, Connection};
 use crate::config::Config;
 use crate::error::{Error, UsageError};
 use crate::handshake::{
@@ -13,8 +13,9 @@ use crate::handshake::{
 use crate::keys::{KeySource, NoKeys};
 use crate::role::Role;
 use crate::status::Status;
+use crate::storage::Storage;
 
-impl<B: AsMut<[u8]>> Connection<B, NoKeys> {
+impl<B: Storage> Connection<B, NoKeys> {
     /// A server connection waiting for the client's upgrade request.
     ///
     /// Feed it bytes; [`poll_event`](Self::poll_event) reports
@@ -29,7 +30,7 @@ impl<B: AsMut<[u8]>> Connection<B, NoKeys> {
     /// [`BufferTooSmall`](crate::BufferTooSmall) if either buffer is shorter
     /// than [`MIN_STORAGE_LEN`](crate::MIN_STORAGE_LEN).
     pub fn server(config: Config, mut rx: B, tx: B) -> Result<Self, crate::BufferTooSmall> {
-        let limits = head_limits(&config, rx.as_mut().len());
+        let limits = head_limits(&config, receive_max(&config, &mut rx));
         let opening = Opening::ServerRequest(HeadScanner::with_limits(limits));
         Self::build(
             Role::Server,
@@ -42,7 +43,7 @@ impl<B: AsMut<[u8]>> Connection<B, NoKeys> {
     }
 }
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     /// A client connection: writes the upgrade request (with a fresh nonce
     /// from `keys`) into the transmit queue and waits for the response.
     ///
@@ -67,7 +68,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     ) -> Result<Self, Error> {
         super::check_keys(Role::Client, &keys)?;
         let opening = Opening::ClientResponse {
-            scanner: HeadScanner::with_limits(head_limits(&config, rx.as_mut().len())),
+            scanner: HeadScanner::with_limits(head_limits(&config, receive_max(&config, &mut rx))),
             request_len: 0,
             skipped: 0,
         };
@@ -81,9 +82,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         )?;
         let mut nonce = [0; 16];
         conn.encoder.keys_mut().fill(&mut nonce);
-        let space = conn.tx.reserve(conn.tx.cap())?;
-        let written = request.write(nonce, space)?;
-        conn.tx.commit(written);
+        let written = conn.tx.write_head(|space| request.write(nonce, space))?;
         if let Some(Opening::ClientResponse { request_len, .. }) = conn.life.opening_mut() {
             *request_len = written;
         }
@@ -154,7 +153,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// ```
     /// use rfc6455::{Accept, Config, Connection, Event};
     ///
-    /// let mut conn = Connection::server(Config::new(), vec![0u8; 4096], vec![0u8; 4096])?;
+    /// let mut conn = Connection::server(Config::new(), [0u8; 4096], [0u8; 4096])?;
     /// let _ = conn.receive(b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\n\
     ///     Upgrade: websocket\r\nConnection: Upgrade\r\n\
     ///     Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
@@ -173,13 +172,11 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             return Err(UsageError::InvalidState.into());
         };
         let limits = self.head_limits();
-        let request = parse_request(&self.rx.buf.as_mut()[..head_len], limits)?;
-        let space = self.tx.reserve(self.tx.cap())?;
-        let written = request.accept(options, space)?;
+        let request = parse_request(&self.rx.buf.bytes()[..head_len], limits)?;
+        self.tx.write_head(|space| request.accept(options, space))?;
         let protocol = options
             .chosen_subprotocol()
             .and_then(|chosen| request.subprotocols().position(|offered| offered == chosen));
-        self.tx.commit(written);
         self.move_to_open(Some(Accepted { head_len, protocol }));
         Ok(())
     }
@@ -198,15 +195,13 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         if !matches!(self.life.opening(), Some(Opening::ServerDecision { .. })) {
             return Err(UsageError::InvalidState.into());
         }
-        let space = self.tx.reserve(self.tx.cap())?;
-        let written = response.write(space)?;
-        self.tx.commit(written);
+        self.tx.write_head(|space| response.write(space))?;
         self.move_to_closed();
         Ok(())
     }
 
     pub(super) fn head_limits(&self) -> HeadLimits {
-        head_limits(&self.config, self.rx.cap)
+        head_limits(&self.config, self.rx.max)
     }
 
     /// Receive storage that input must not overwrite: the head of a refused

@@ -11,8 +11,9 @@ use crate::handshake::{
 };
 use crate::keys::KeySource;
 use crate::status::Status;
+use crate::storage::Storage;
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
         if let Some(Accepted { head_len, protocol }) = self.life.take_accepted() {
             self.rx.read = head_len;
@@ -45,7 +46,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             let skipped = self.skipped_interim();
             let scanned = match self.life.opening_mut() {
                 Some(Opening::ServerRequest(scanner) | Opening::ClientResponse { scanner, .. }) => {
-                    scanner.scan(&self.rx.buf.as_mut()[skipped..filled])
+                    scanner.scan(&self.rx.buf.bytes()[skipped..filled])
                 }
                 _ => return None,
             };
@@ -65,10 +66,10 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                     break len;
                 }
                 // Room is needed: drop the interim responses now.
-                Ok(Status::Partial) if filled == self.rx.cap && skipped > 0 => {
+                Ok(Status::Partial) if filled == self.rx.max && skipped > 0 => {
                     self.drop_interim_responses();
                 }
-                Ok(Status::Partial) if filled == self.rx.cap => {
+                Ok(Status::Partial) if filled == self.rx.max => {
                     return Some(Err(self.fail_handshake(HandshakeError::HeadTooLarge)))
                 }
                 Ok(Status::Partial) if self.life.eof() => {
@@ -100,7 +101,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             return false;
         };
         let limits = scanner.limits();
-        let head = &self.rx.buf.as_mut()[start..start + len];
+        let head = &self.rx.buf.bytes()[start..start + len];
         matches!(
             ResponseHead::parse(head, limits),
             Ok(Status::Complete(r)) if is_interim(r.status())
@@ -139,7 +140,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     ) -> Option<Result<Event<'_>, Error>> {
         let limits = self.head_limits();
         let checked = check_response(
-            &self.rx.buf.as_mut()[..head_len],
+            &self.rx.buf.bytes()[..head_len],
             self.tx.written_prefix(request_len),
             limits,
         );
@@ -152,7 +153,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         self.rx.read = head_len;
         self.rx.settle();
         let negotiated = check_response(
-            &self.rx.buf.as_mut()[..head_len],
+            &self.rx.buf.bytes()[..head_len],
             self.tx.written_prefix(request_len),
             limits,
         )
@@ -178,11 +179,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     ) -> Error {
         if self.role.is_server() && error != HandshakeError::TransportClosed {
             let response = Rejection::from(error);
-            if let Ok(space) = self.tx.reserve(self.tx.cap()) {
-                if let Ok(written) = response.write(space) {
-                    self.tx.commit(written);
-                }
-            }
+            // Without room the response is dropped: the connection fails
+            // either way.
+            let _ = self.tx.write_head(|space| response.write(space));
         }
         self.move_to_failed(refused_head);
         Error::Handshake(error)

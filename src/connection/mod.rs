@@ -22,6 +22,7 @@ use crate::error::{BufferTooSmall, Error, UsageError};
 use crate::frame::{Encoder, FrameDecoder, MAX_CONTROL_PAYLOAD};
 use crate::keys::{KeySource, NoKeys};
 use crate::role::Role;
+use crate::storage::Storage;
 use inbound::Inbound;
 use outbound::Outbound;
 use rx::Rx;
@@ -150,7 +151,7 @@ impl ControlBuf {
 ///
 /// # Storage
 ///
-/// The connection works in two buffers you hand in (`B: AsMut<[u8]>`: a stack
+/// The connection works in two buffers you hand in (`B: Storage`: a stack
 /// array, a `&mut [u8]`, a `Vec<u8>` or a `Box<[u8]>`): received bytes are
 /// unmasked and assembled in the first, outgoing frames are queued in the
 /// second. It allocates nothing else (except in
@@ -177,21 +178,46 @@ pub struct Connection<B, K = NoKeys> {
     /// peer's, or the one failing the connection. Output, not state: the
     /// state says a Close is owed, this holds it until there is room.
     pending_close: Option<ControlBuf>,
+    /// Input arrived since [`poll_event`](Self::poll_event) last returned
+    /// `None`: events may be waiting.
+    unpolled: bool,
     #[cfg(feature = "alloc")]
     message: Vec<u8>,
 }
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+/// The most a growable receive storage grows to: a whole frame of the
+/// largest length accepted (or a whole head), so such a frame can be
+/// delivered where it lies.
+pub(crate) fn receive_max<B: Storage>(config: &Config, rx: &mut B) -> usize {
+    if !rx.is_growable() {
+        return rx.bytes().len();
+    }
+    let frame = config.max_frame_len.min(config.max_message_len);
+    usize::try_from(frame)
+        .unwrap_or(usize::MAX)
+        .saturating_add(crate::frame::MAX_HEADER_LEN)
+        .max(config.max_head_len)
+        .max(MIN_STORAGE_LEN)
+}
+
+impl<B: Storage, K: KeySource> Connection<B, K> {
     fn build(
         role: Role,
         config: Config,
         state: Inner,
-        rx: B,
+        mut rx: B,
         tx: B,
         keys: K,
     ) -> Result<Self, BufferTooSmall> {
-        let (rx, tx) = (Rx::new(rx), Tx::new(tx));
-        if rx.cap < MIN_STORAGE_LEN || tx.cap() < MIN_STORAGE_LEN {
+        let rx_max = receive_max(&config, &mut rx);
+        let rx = Rx::new(rx, rx_max);
+        let tx = Tx::new(
+            tx,
+            config.max_send_queue,
+            config.send_high_watermark,
+            config.send_low_watermark,
+        );
+        if rx.max < MIN_STORAGE_LEN || tx.max() < MIN_STORAGE_LEN {
             return Err(BufferTooSmall {
                 required: MIN_STORAGE_LEN,
             });
@@ -210,6 +236,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             pending_pong: None,
             pong_end: 0,
             pending_close: None,
+            unpolled: false,
             #[cfg(feature = "alloc")]
             message: Vec::new(),
         })
@@ -259,6 +286,36 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     #[must_use]
     pub const fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Bytes of memory the connection's buffers hold now: the receive and
+    /// transmit storage, and the reassembly buffer of
+    /// [`MessageMode::Reassemble`](crate::MessageMode::Reassemble). With
+    /// growable storage (a `Vec<u8>`) it follows the bytes in flight and is
+    /// 0 when the connection is idle; with fixed storage it is the storage.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Config, Connection, Event, NoKeys, Role};
+    /// # #[cfg(feature = "alloc")] {
+    ///
+    /// let mut conn = Connection::open(Role::Server, Config::new(), Vec::new(), Vec::new(), NoKeys)?;
+    /// assert_eq!(conn.storage_len(), 0);
+    /// let _ = conn.receive(b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58");
+    /// assert!(conn.storage_len() > 0);
+    /// assert!(matches!(conn.poll_event(), Some(Ok(Event::Text { data: "Hello", .. }))));
+    /// assert!(conn.poll_event().is_none()); // drained: the storage is given back
+    /// assert_eq!(conn.storage_len(), 0);
+    /// # }
+    /// # Ok::<(), rfc6455::Error>(())
+    /// ```
+    #[must_use]
+    pub fn storage_len(&self) -> usize {
+        let held = self.rx.cap + self.tx.cap();
+        #[cfg(feature = "alloc")]
+        let held = held + self.message.capacity();
+        held
     }
 
     /// Whether the application should now close the transport (TCP).

@@ -9,8 +9,9 @@ use crate::frame::{Fragment, Header, HeaderBytes, Opcode};
 use crate::keys::KeySource;
 use crate::message::MessageKind;
 use crate::status::Status;
+use crate::storage::Storage;
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     /// Returns the header of a data frame whose payload the caller writes to
     /// the transport itself, right after the header, without copying it into
     /// the connection (`writev(header, payload)`).
@@ -73,7 +74,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// let mut frame = [0u8; 64];
     /// let n = Encoder::server().text("to everyone", &mut frame)?;
     /// let mut conns: Vec<_> = (0..3)
-    ///     .map(|_| Connection::open(Role::Server, Config::new(), vec![0u8; 512], vec![0u8; 512], NoKeys))
+    ///     .map(|_| Connection::open(Role::Server, Config::new(), [0u8; 512], [0u8; 512], NoKeys))
     ///     .collect::<Result<_, _>>()?;
     /// for conn in &mut conns {
     ///     conn.send_prepared(&frame[..n])?;
@@ -125,7 +126,9 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             _ => None,
         };
         self.flush_pong();
-        let space = self.tx.reserve(frame.len())?;
+        let Some(space) = self.tx.reserve(frame.len()) else {
+            return Err(self.queue_error(frame.len()));
+        };
         space.copy_from_slice(frame);
         self.tx.commit(frame.len());
         if let Some(kind) = kind {

@@ -1,7 +1,7 @@
 //! The receive path: bytes in, events out.
 
 use super::state::Inner;
-use super::{Connection, ControlBuf};
+use super::{Connection, ControlBuf, State};
 use crate::close_code::CloseCode;
 use crate::config::MessageMode;
 use crate::error::{Error, ProtocolError};
@@ -9,6 +9,7 @@ use crate::event::Event;
 use crate::frame::{Decoded, Header};
 use crate::keys::KeySource;
 use crate::message::MessageKind;
+use crate::storage::Storage;
 
 /// The most input one decoder step looks at (half a typical L1 data cache).
 const STEP: usize = 16 << 10;
@@ -24,7 +25,7 @@ enum Step {
     },
 }
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     /// Copies received bytes into the storage and returns how many it took.
     ///
     /// Fewer than `data.len()` are taken when the storage is full: drain
@@ -32,7 +33,15 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// connection is closed or failed, input is accepted and ignored.
     #[must_use = "bytes not taken must be offered again"]
     pub fn receive(&mut self, data: &[u8]) -> usize {
-        let spare = self.spare_mut();
+        let spare = if self.is_discarding() {
+            self.spare_mut()
+        } else {
+            // A growable storage makes room for all of `data` (within its
+            // limit) at once.
+            let want = self.rx.filled.saturating_add(data.len());
+            let want = want.max(self.frame_room());
+            self.rx.spare(want)
+        };
         let n = spare.len().min(data.len());
         spare[..n].copy_from_slice(&data[..n]);
         self.commit(n);
@@ -72,7 +81,29 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             let kept = self.kept_rx_len();
             return &mut self.rx.bytes()[kept..];
         }
-        self.rx.spare()
+        let want = self.frame_room();
+        self.rx.spare(want)
+    }
+
+    /// Room a growable receive storage should offer so that the frame at the
+    /// start of the unprocessed bytes lies whole in it, if its header is
+    /// there (0 otherwise: grow as reads come).
+    fn frame_room(&mut self) -> usize {
+        if !self.decoder.is_between_frames()
+            || self.rx.unprocessed() < 2
+            || self.rx.max == self.rx.cap
+        {
+            return 0;
+        }
+        let (read, filled) = (self.rx.read, self.rx.filled);
+        match Header::parse_complete(&self.rx.bytes()[read..filled]) {
+            // After compaction the frame starts after the message so far.
+            Some((header, header_len)) => usize::try_from(header.payload_len)
+                .unwrap_or(usize::MAX)
+                .saturating_add(header_len)
+                .saturating_add(self.rx.assembled()),
+            None => 0,
+        }
     }
 
     /// Records that `n` bytes were written into [`spare_mut`](Self::spare_mut).
@@ -81,6 +112,30 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
             return;
         }
         self.rx.commit(n);
+        self.unpolled |= n > 0;
+    }
+
+    /// Whether the transport should be read now.
+    ///
+    /// False when reading is not needed (the connection failed, or the
+    /// peer's Close arrived and only the echo is left to write), or would
+    /// only grow memory: input arrived that [`poll_event`](Self::poll_event)
+    /// has not yet been drained of. A client waiting for the server to end
+    /// TCP after the close handshake still wants to read (to see the end).
+    ///
+    /// Queued output does not make it false: two peers that each stopped
+    /// reading until their output drained could wait on each other forever.
+    /// Memory stays bounded anyway: unsent automatic Pongs are capped
+    /// (only the latest is kept), and sends are capped by
+    /// [`Config::max_send_queue`](crate::Config::max_send_queue).
+    #[must_use]
+    pub fn wants_read(&self) -> bool {
+        let reading = match self.state() {
+            State::Connecting | State::Open | State::CloseSent => true,
+            State::Closed => self.role.is_client(),
+            State::CloseReceived | State::Failed => false,
+        };
+        reading && !self.life.eof() && !self.unpolled
     }
 
     /// Records that the transport ended (the peer closed TCP, or reading
@@ -91,6 +146,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// [`CloseCode::ABNORMAL`] (1006), which is never sent on the wire.
     pub fn receive_eof(&mut self) {
         self.life.set_eof();
+        self.unpolled = true;
     }
 
     /// Input is ignored once the connection is closed or failed (§7.1.7: "MUST
@@ -327,11 +383,19 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// longest frame header, so a full storage always holds more than a
     /// chunk.
     pub(super) const fn chunk_len(&self) -> usize {
-        self.rx.cap - crate::frame::MAX_HEADER_LEN
+        self.rx.max - crate::frame::MAX_HEADER_LEN
     }
 
     /// No more input: report the end of the transport if it ended.
     fn on_input_exhausted(&mut self) -> Option<Result<Event<'_>, Error>> {
+        self.unpolled = false;
+        // Memory follows the bytes in flight: a growable storage that holds
+        // nothing is given back, and so is the reassembly buffer with it.
+        self.rx.release();
+        #[cfg(feature = "alloc")]
+        if self.inbound.kind.is_none() && self.rx.cap == 0 && self.message.capacity() > 0 {
+            self.message = alloc::vec::Vec::new();
+        }
         if self.life.eof() {
             self.move_to_closed();
             return Some(Ok(Event::Close {

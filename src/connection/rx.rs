@@ -1,7 +1,7 @@
 //! The receive storage: wire bytes in, message payload assembled in place.
 //!
 //! ```text
-//! 0        msg_start        asm           read           filled        cap
+//! 0        msg_start        asm           read           filled        cap ≤ max
 //! |  dead  |  payload so far |    dead     |  unprocessed  |    free     |
 //! ```
 //!
@@ -10,22 +10,39 @@
 //! control frames that sat between fragments become dead space, reclaimed by
 //! [`Rx::compact`] only when room is needed, so each byte moves at most once
 //! or twice however it arrives.
+//!
+//! A growable storage starts empty, grows when a read needs room (to hold
+//! the frame being received whole, when its length is known) up to `max`,
+//! and is given back by [`Rx::release`] once it holds nothing.
+
+use crate::storage::Storage;
+
+/// Room a growable storage offers a read, at least.
+pub(crate) const READ_ROOM: usize = 4 << 10;
 
 pub(crate) struct Rx<B> {
     pub(crate) buf: B,
+    /// The storage's current length.
     pub(crate) cap: usize,
+    /// The most it may grow to (`cap` for a fixed storage).
+    pub(crate) max: usize,
+    growable: bool,
     pub(crate) msg_start: usize,
     pub(crate) asm: usize,
     pub(crate) read: usize,
     pub(crate) filled: usize,
 }
 
-impl<B: AsMut<[u8]>> Rx<B> {
-    pub(crate) fn new(mut buf: B) -> Self {
-        let cap = buf.as_mut().len();
+impl<B: Storage> Rx<B> {
+    /// `max`: the most a growable storage may grow to.
+    pub(crate) fn new(mut buf: B, max: usize) -> Self {
+        let cap = buf.bytes().len();
+        let growable = buf.is_growable();
         Rx {
             buf,
             cap,
+            max: if growable { max.max(cap) } else { cap },
+            growable,
             msg_start: 0,
             asm: 0,
             read: 0,
@@ -33,8 +50,9 @@ impl<B: AsMut<[u8]>> Rx<B> {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn bytes(&mut self) -> &mut [u8] {
-        self.buf.as_mut()
+        self.buf.bytes()
     }
 
     /// Bytes received but not yet decoded.
@@ -53,6 +71,7 @@ impl<B: AsMut<[u8]>> Rx<B> {
     }
 
     /// Marks everything up to `read` as processed with no message in progress.
+    #[inline]
     pub(crate) fn settle(&mut self) {
         if self.read == self.filled {
             // Nothing left: start again at the beginning, for free.
@@ -69,7 +88,7 @@ impl<B: AsMut<[u8]>> Rx<B> {
         let kept = self.assembled();
         let pending = self.unprocessed();
         let (msg_start, read) = (self.msg_start, self.read);
-        let buf = self.buf.as_mut();
+        let buf = self.buf.bytes();
         if msg_start > 0 {
             buf.copy_within(msg_start..msg_start + kept, 0);
         }
@@ -80,8 +99,11 @@ impl<B: AsMut<[u8]>> Rx<B> {
         self.filled = kept + pending;
     }
 
-    /// The free space after compacting if that is worthwhile.
-    pub(crate) fn spare(&mut self) -> &mut [u8] {
+    /// The free space after compacting if that is worthwhile, and after
+    /// growing a growable storage that has too little: to `want` bytes in
+    /// all if that is more (the frame being received, so it lies whole in
+    /// storage), else by half again and at least [`READ_ROOM`].
+    pub(crate) fn spare(&mut self, want: usize) -> &mut [u8] {
         let free = self.cap - self.filled;
         let reclaimable = self.reclaimable();
         // Compact when it is needed, or when it gives back at least as much
@@ -91,11 +113,32 @@ impl<B: AsMut<[u8]>> Rx<B> {
         {
             self.compact();
         }
+        if self.growable {
+            let free = self.cap - self.filled;
+            let wanted = want.max(self.filled + READ_ROOM);
+            if free < READ_ROOM || wanted > self.cap {
+                let len = wanted.max(self.cap + self.cap / 2).min(self.max);
+                if len > self.cap {
+                    self.cap = self.buf.resize(len);
+                }
+            }
+        }
         let filled = self.filled;
-        &mut self.buf.as_mut()[filled..]
+        &mut self.buf.bytes()[filled..]
     }
 
     pub(crate) fn commit(&mut self, n: usize) {
         self.filled = (self.filled + n).min(self.cap);
+    }
+
+    /// Gives a growable storage's memory back if it holds nothing.
+    #[inline]
+    pub(crate) fn release(&mut self) {
+        if self.growable && self.filled == 0 && self.cap > 0 {
+            self.cap = self.buf.resize(0);
+            self.msg_start = 0;
+            self.asm = 0;
+            self.read = 0;
+        }
     }
 }

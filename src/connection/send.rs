@@ -3,12 +3,13 @@
 use super::{Connection, ControlBuf, State};
 use crate::close::{check_close, encode_close_payload};
 use crate::close_code::CloseCode;
-use crate::error::{Error, UsageError};
+use crate::error::{BufferTooSmall, Error, UsageError};
 use crate::frame::{Fragment, Opcode, MAX_CONTROL_PAYLOAD};
 use crate::keys::KeySource;
 use crate::message::MessageKind;
+use crate::storage::Storage;
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     /// Queues a whole text message.
     ///
     /// # Errors
@@ -17,10 +18,16 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     ///   [`UsageError::Closed`] after a Close was sent or received.
     /// - [`UsageError::MessageInProgress`] while a fragmented message is
     ///   being sent.
-    /// - [`BufferTooSmall`](crate::BufferTooSmall) if the transmit storage
-    ///   cannot hold the frame now: drain [`poll_transmit`](Self::poll_transmit)
-    ///   and retry, or send a message larger than the storage in fragments or
-    ///   with [`send_header`](Self::send_header). Nothing was queued.
+    /// - [`UsageError::QueueFull`] if the frame does not fit in the queue
+    ///   now: write out [`poll_transmit`](Self::poll_transmit) and send
+    ///   again. With growable storage (a `Vec<u8>`) this happens only past
+    ///   [`Config::max_send_queue`](crate::Config::max_send_queue).
+    /// - [`BufferTooSmall`](crate::BufferTooSmall) if the frame could never
+    ///   fit (longer than a fixed transmit storage or the queue limit): send
+    ///   it with [`send_text_partial`](Self::send_text_partial), which needs
+    ///   no room beyond the storage.
+    ///
+    /// Nothing is queued when an error is returned.
     pub fn send_text(&mut self, text: &str) -> Result<(), Error> {
         self.send_data(MessageKind::Text, text.as_bytes(), None)
     }
@@ -32,6 +39,60 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// As for [`send_text`](Self::send_text).
     pub fn send_binary(&mut self, data: &[u8]) -> Result<(), Error> {
         self.send_data(MessageKind::Binary, data, None)
+    }
+
+    /// Queues as much of the rest of a text message as fits now, as one
+    /// frame, and returns how many bytes of `rest` it took (0 when there is
+    /// no room: write out queued output and call again). The frame that
+    /// takes the last byte ends the message; text is cut only at character
+    /// boundaries, so `&rest[n..]` is the next call's `rest`.
+    ///
+    /// This sends a message of any length through a transmit storage of any
+    /// size, without an allocator: the message goes out in frames as the
+    /// storage drains, and automatic Pongs and a Close can still go out
+    /// between them.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send_text_fragment`](Self::send_text_fragment) (a partial
+    /// message in progress is continued, one of the other kind is
+    /// [`UsageError::MessageInProgress`]); [`UsageError::QueueFull`] for an
+    /// empty `rest` when not even an empty frame fits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Config, Connection, Event, NoKeys, Role};
+    ///
+    /// let mut server = Connection::open(Role::Server, Config::new(), [0u8; 256], [0u8; 256], NoKeys)?;
+    /// let keys = |key: &mut [u8]| key.fill(7); // use a real RNG
+    /// let mut client = Connection::open(Role::Client, Config::new(), [0u8; 4096], [0u8; 4096], keys)?;
+    /// let text = "é".repeat(1000); // 2000 bytes through 256 bytes of storage
+    /// let mut sent = 0;
+    /// while sent < text.len() {
+    ///     sent += server.send_text_partial(&text[sent..])?;
+    ///     let wire = server.peek_transmit(); // socket.write_all(wire)?
+    ///     let _ = client.receive(wire);
+    ///     let n = wire.len();
+    ///     server.advance_transmit(n);
+    /// }
+    /// let Some(Ok(Event::Text { data, fin: true })) = client.poll_event() else { panic!() };
+    /// assert_eq!(data, text);
+    /// # Ok::<(), rfc6455::Error>(())
+    /// ```
+    pub fn send_text_partial(&mut self, rest: &str) -> Result<usize, Error> {
+        self.send_partial(MessageKind::Text, rest.as_bytes())
+    }
+
+    /// Queues as much of the rest of a binary message as fits now, as one
+    /// frame, and returns how many bytes of `rest` it took; see
+    /// [`send_text_partial`](Self::send_text_partial).
+    ///
+    /// # Errors
+    ///
+    /// As for [`send_text_partial`](Self::send_text_partial).
+    pub fn send_binary_partial(&mut self, rest: &[u8]) -> Result<usize, Error> {
+        self.send_partial(MessageKind::Binary, rest)
     }
 
     /// Queues one fragment of a text message: the first call starts the
@@ -160,13 +221,58 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
     /// Marks `n` bytes of [`peek_transmit`](Self::peek_transmit) as written.
     pub fn advance_transmit(&mut self, n: usize) {
         self.tx.advance(n);
+        // A client keeps its request until the response is checked.
+        if self.tx.is_empty() && !self.life.is_handshaking() {
+            self.tx.release();
+        }
     }
 
-    /// The size of the transmit storage: the largest frame that can be
-    /// queued.
+    /// The most bytes the transmit queue can hold: a fixed storage's length,
+    /// or [`Config::max_send_queue`](crate::Config::max_send_queue) for a
+    /// growable one. The longest frame that can be queued whole.
     #[must_use]
     pub const fn transmit_capacity(&self) -> usize {
-        self.tx.cap()
+        self.tx.max()
+    }
+
+    /// Bytes queued for the transport and not yet taken.
+    #[must_use]
+    pub const fn queued_len(&self) -> usize {
+        self.tx.len()
+    }
+
+    /// Whether the application should hand over more messages now.
+    ///
+    /// Turns false when the queued output reaches
+    /// [`Config::send_high_watermark`](crate::Config::send_high_watermark)
+    /// and true again once the transport has taken it down to
+    /// [`Config::send_low_watermark`](crate::Config::send_low_watermark):
+    /// the signal behind a `Sink::poll_ready` or a `writable` flag. Sends
+    /// still succeed while it is false (up to the queue's limit); it is
+    /// advice, so that memory follows what the peer reads.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Config, Connection, NoKeys, Role};
+    ///
+    /// # #[cfg(feature = "alloc")] {
+    /// let config = Config::new().with_send_watermarks(1024, 4096);
+    /// let mut conn = Connection::open(Role::Server, config, vec![], vec![], NoKeys)?;
+    /// while conn.send_ready() {
+    ///     conn.send_binary(&[0; 1000])?;
+    /// }
+    /// assert_eq!(conn.queued_len(), 5 * 1004); // over 4096
+    /// conn.advance_transmit(3000);
+    /// assert!(!conn.send_ready()); // 2020 bytes left: above the low watermark
+    /// conn.advance_transmit(1000);
+    /// assert!(conn.send_ready()); // 1020 bytes left
+    /// # }
+    /// # Ok::<(), rfc6455::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn send_ready(&self) -> bool {
+        !self.tx.is_backed_up()
     }
 
     pub(super) fn check_open(&self) -> Result<(), UsageError> {
@@ -209,6 +315,31 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         Ok(())
     }
 
+    fn send_partial(&mut self, kind: MessageKind, rest: &[u8]) -> Result<usize, Error> {
+        let opcode = self.next_opcode(kind, Some(Fragment::More))?;
+        self.flush_pong();
+        let masked = self.role.is_client();
+        let mut take = fitting_payload(self.tx.room(), rest.len(), masked);
+        if kind == MessageKind::Text {
+            // `rest` is a `&str`: a character never starts with 0b10xxxxxx.
+            while take > 0 && take < rest.len() && rest[take] & 0xc0 == 0x80 {
+                take -= 1;
+            }
+        }
+        if take == 0 && !rest.is_empty() {
+            return Ok(0);
+        }
+        let fragment = Fragment::from_fin(take == rest.len());
+        let payload = &rest[..take];
+        let utf8 = match kind {
+            MessageKind::Text => self.outbound.check_text(opcode, payload, fragment, true)?,
+            MessageKind::Binary => None,
+        };
+        self.queue_frame(opcode, payload, fragment)?;
+        self.outbound.sent(kind, fragment, utf8);
+        Ok(take)
+    }
+
     fn send_control(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), Error> {
         if payload.len() > MAX_CONTROL_PAYLOAD {
             return Err(UsageError::ControlPayloadTooLong.into());
@@ -229,10 +360,21 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         fragment: Fragment,
     ) -> Result<(), Error> {
         let len = self.encoder.frame_len(payload.len());
-        let space = self.tx.reserve(len)?;
+        let Some(space) = self.tx.reserve(len) else {
+            return Err(self.queue_error(len));
+        };
         let written = self.encoder.frame(opcode, payload, fragment, space)?;
         self.tx.commit(written);
         Ok(())
+    }
+
+    /// Why a frame of `len` bytes cannot be queued: no room now, or never.
+    pub(super) fn queue_error(&self, len: usize) -> Error {
+        if len > self.tx.max() {
+            BufferTooSmall { required: len }.into()
+        } else {
+            UsageError::QueueFull.into()
+        }
     }
 
     /// Moves a pending Pong, then a pending Close, into the transmit queue
@@ -270,7 +412,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         };
         let len = self.encoder.frame_len(pong.as_slice().len()) as u64;
         let outstanding = self.pong_end.saturating_sub(self.tx.sent_total());
-        let half = (self.tx.cap() / 2) as u64;
+        let half = (self.tx.max() / 2).min(self.config.send_high_watermark) as u64;
         // The last Pong before a Close goes out whatever the flood rule says.
         let room = outstanding == 0 || outstanding + len <= half || self.pending_close.is_some();
         if room
@@ -280,6 +422,65 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         {
             self.pending_pong = None;
             self.pong_end = self.tx.queued_total();
+        }
+    }
+}
+
+/// The longest payload, at most `len`, whose frame fits in `room` bytes
+/// (RFC 6455 §5.2: a 2-byte header up to 125 bytes of payload, 4 bytes up to
+/// 65,535, 10 beyond; 4 more for a client's masking key).
+pub(super) fn fitting_payload(room: usize, len: usize, masked: bool) -> usize {
+    let mask = if masked { 4 } else { 0 };
+    let with_header = |header: usize| len.min(room.saturating_sub(header + mask));
+    let short = with_header(2);
+    if short <= 125 {
+        return short;
+    }
+    // Over 125 bytes fit with a 2-byte header, so 125 do with any.
+    let medium = with_header(4);
+    if medium <= 0xffff {
+        return medium.max(125);
+    }
+    with_header(10).max(0xffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitting_payload;
+
+    /// Checks `fitting_payload` against the frame lengths of §5.2.
+    #[test]
+    fn fitting_payload_is_the_longest_that_fits() {
+        let header_len = |payload: usize, masked: bool| {
+            let len = match payload {
+                0..=125 => 2,
+                126..=0xffff => 4,
+                _ => 10,
+            };
+            len + if masked { 4 } else { 0 }
+        };
+        for masked in [false, true] {
+            for room in (0..300).chain(65_520..65_560).chain(70_000..70_020) {
+                for len in [
+                    0, 1, 124, 125, 126, 127, 200, 65_535, 65_536, 69_990, 100_000,
+                ] {
+                    let p = fitting_payload(room, len, masked);
+                    assert!(p <= len);
+                    if p > 0 || len == 0 {
+                        assert!(
+                            p + header_len(p, masked) <= room || (p == 0 && len == 0),
+                            "room {room} len {len} masked {masked}: {p}"
+                        );
+                    }
+                    // One more byte would not fit.
+                    if p < len {
+                        assert!(
+                            p + 1 + header_len(p + 1, masked) > room,
+                            "room {room} len {len} masked {masked}: {p} is not the longest"
+                        );
+                    }
+                }
+            }
         }
     }
 }

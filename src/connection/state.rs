@@ -29,6 +29,7 @@
 use super::{Connection, State};
 use crate::handshake::HeadScanner;
 use crate::keys::KeySource;
+use crate::storage::Storage;
 
 /// Where the opening handshake is, while [`Inner::Connecting`].
 pub(super) enum Opening {
@@ -173,7 +174,7 @@ pub(super) const fn is_legal(from: State, to: State) -> bool {
     )
 }
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     /// Server: the request head is complete and reported; wait for the
     /// application's decision.
     pub(super) fn move_to_decision(&mut self, head_len: usize) {

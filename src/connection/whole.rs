@@ -19,13 +19,14 @@ use crate::frame::{Header, Opcode};
 use crate::keys::KeySource;
 use crate::mask::{apply_mask, apply_mask_ascii, move_masked};
 use crate::message::MessageKind;
+use crate::storage::Storage;
 use crate::utf8;
 
 /// Text payloads up to this length are unmasked and checked for ASCII in one
 /// pass; longer ones go to the vector paths.
 const SHORT: usize = 256;
 
-impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     /// The next frame's header and header length, if the frame can take the
     /// whole-frame path.
     #[inline(always)]
@@ -79,7 +80,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
         self.rx.read += len;
         #[cfg(feature = "alloc")]
         if self.config.message_mode == MessageMode::Reassemble {
-            let payload = &mut self.rx.buf.as_mut()[start..start + len];
+            let payload = &mut self.rx.buf.bytes()[start..start + len];
             if let Some(key) = header.mask {
                 apply_mask(payload, key, 0);
             }
@@ -138,7 +139,7 @@ impl<B: AsMut<[u8]>, K: KeySource> Connection<B, K> {
                 .map_err(|_| ProtocolError::InvalidUtf8);
         }
         let asm = self.rx.asm;
-        let piece = &self.rx.buf.as_mut()[asm - n..asm];
+        let piece = &self.rx.buf.bytes()[asm - n..asm];
         self.inbound
             .utf8
             .feed(piece)

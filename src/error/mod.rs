@@ -245,6 +245,14 @@ pub enum UsageError {
     /// The call does not fit the connection's current state (for example,
     /// accepting an upgrade request that was never received).
     InvalidState,
+    /// The send queue has no room for this frame now: write out queued
+    /// output ([`Connection::poll_transmit`](crate::Connection::poll_transmit))
+    /// and send again. Nothing was queued. (A frame that could never fit,
+    /// longer than the transmit storage or
+    /// [`Config::max_send_queue`](crate::Config::max_send_queue), is
+    /// [`BufferTooSmall`] instead: send it with
+    /// [`Connection::send_binary_partial`](crate::Connection::send_binary_partial).)
+    QueueFull,
 }
 
 impl fmt::Display for UsageError {
@@ -295,6 +303,9 @@ impl fmt::Display for UsageError {
                 f.write_str("queued output must be written before sending a bare header")
             }
             UsageError::InvalidState => f.write_str("not possible in the current state"),
+            UsageError::QueueFull => {
+                f.write_str("the send queue is full: write out queued output, then send again")
+            }
         }
     }
 }

@@ -157,7 +157,7 @@ pub fn decode_sent(role: Role, mut wire: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
 }
 
 /// Drains events (and, after each, output) from `conn`.
-pub fn drain<B: AsMut<[u8]>, K: rfc6455::KeySource>(
+pub fn drain<B: rfc6455::Storage, K: rfc6455::KeySource>(
     conn: &mut Connection<B, K>,
     events: &mut Vec<Ev>,
     sent: &mut Vec<u8>,
@@ -190,8 +190,8 @@ pub fn run_pieces(
     let conn = Connection::open(
         role,
         config,
-        vec![0u8; storage],
-        vec![0u8; 4096],
+        fixed(storage),
+        fixed(4096),
         |k: &mut [u8]| k.fill(0x42),
     )
     .unwrap();
@@ -200,7 +200,7 @@ pub fn run_pieces(
 
 /// Feeds `input` to `conn` in pieces ending at `cuts`, then the end of the
 /// stream if `eof`, draining events and output after every piece.
-pub fn run_conn<B: AsMut<[u8]>, K: rfc6455::KeySource>(
+pub fn run_conn<B: rfc6455::Storage, K: rfc6455::KeySource>(
     mut conn: Connection<B, K>,
     input: &[u8],
     cuts: &[usize],
@@ -261,7 +261,7 @@ fn split_sent(role: Role, sent: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
 /// Runs `input` through connections made by `make` whole, split at every
 /// offset (a sample of offsets for long inputs), and byte by byte, asserting
 /// identical outcomes; returns it.
-pub fn all_ways<B: AsMut<[u8]>, K: rfc6455::KeySource>(
+pub fn all_ways<B: rfc6455::Storage, K: rfc6455::KeySource>(
     make: impl Fn() -> Connection<B, K>,
     input: &[u8],
     eof: bool,
@@ -296,8 +296,8 @@ pub fn run_all_ways_with(
             Connection::open(
                 role,
                 config,
-                vec![0u8; storage],
-                vec![0u8; 4096],
+                fixed(storage),
+                fixed(4096),
                 |k: &mut [u8]| k.fill(0x42),
             )
             .unwrap()
@@ -341,10 +341,10 @@ pub fn test_keys() -> impl FnMut(&mut [u8]) {
 }
 
 /// Unused-import guard for helper users that only need the types.
-pub type ServerConn = Connection<Vec<u8>, NoKeys>;
+pub type ServerConn = Connection<Grow, NoKeys>;
 
 /// A client and a server connected in memory.
-pub struct Pair<B: AsMut<[u8]>, K: rfc6455::KeySource> {
+pub struct Pair<B: rfc6455::Storage, K: rfc6455::KeySource> {
     pub client: Connection<B, K>,
     pub server: Connection<B, NoKeys>,
     pub client_events: Vec<Ev>,
@@ -353,13 +353,12 @@ pub struct Pair<B: AsMut<[u8]>, K: rfc6455::KeySource> {
     pub chunk: usize,
 }
 
-impl<K: rfc6455::KeySource> Pair<Vec<u8>, K> {
+impl<K: rfc6455::KeySource> Pair<Grow, K> {
     /// An open pair with 4 KiB buffers.
     pub fn open(config: Config, keys: K) -> Self {
-        let client =
-            Connection::open(Role::Client, config, vec![0; 4096], vec![0; 4096], keys).unwrap();
+        let client = Connection::open(Role::Client, config, grow(4096), grow(4096), keys).unwrap();
         let server =
-            Connection::open(Role::Server, config, vec![0; 4096], vec![0; 4096], NoKeys).unwrap();
+            Connection::open(Role::Server, config, grow(4096), grow(4096), NoKeys).unwrap();
         Pair {
             client,
             server,
@@ -370,7 +369,7 @@ impl<K: rfc6455::KeySource> Pair<Vec<u8>, K> {
     }
 }
 
-impl<B: AsMut<[u8]>, K: rfc6455::KeySource> Pair<B, K> {
+impl<B: rfc6455::Storage, K: rfc6455::KeySource> Pair<B, K> {
     /// Moves bytes both ways until nothing changes; returns the number of
     /// bytes moved.
     pub fn pump(&mut self) -> usize {
@@ -402,7 +401,7 @@ impl<B: AsMut<[u8]>, K: rfc6455::KeySource> Pair<B, K> {
 }
 
 /// Moves everything `from` has queued into `to`, `chunk` bytes at a time.
-fn transfer<B: AsMut<[u8]>, K1: rfc6455::KeySource, K2: rfc6455::KeySource>(
+fn transfer<B: rfc6455::Storage, K1: rfc6455::KeySource, K2: rfc6455::KeySource>(
     from: &mut Connection<B, K1>,
     to: &mut Connection<B, K2>,
     events: &mut Vec<Ev>,
@@ -422,7 +421,7 @@ fn transfer<B: AsMut<[u8]>, K1: rfc6455::KeySource, K2: rfc6455::KeySource>(
 }
 
 /// Feeds `bytes` into `to`, draining events as it goes (output stays queued).
-pub fn deliver<B: AsMut<[u8]>, K: rfc6455::KeySource>(
+pub fn deliver<B: rfc6455::Storage, K: rfc6455::KeySource>(
     to: &mut Connection<B, K>,
     bytes: &[u8],
     events: &mut Vec<Ev>,
@@ -460,13 +459,12 @@ Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
 Sec-WebSocket-Protocol: chat, superchat\r\n\
 Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
 
-impl<K: rfc6455::KeySource> Pair<Vec<u8>, K> {
+impl<K: rfc6455::KeySource> Pair<Grow, K> {
     /// A pair that starts with the opening handshake: the client has queued
     /// its request; nothing has moved yet.
     pub fn connecting(request: &rfc6455::ClientRequest<'_>, config: Config, keys: K) -> Self {
-        let client =
-            Connection::client(request, config, vec![0; 4096], vec![0; 4096], keys).unwrap();
-        let server = Connection::server(config, vec![0; 4096], vec![0; 4096]).unwrap();
+        let client = Connection::client(request, config, grow(4096), grow(4096), keys).unwrap();
+        let server = Connection::server(config, grow(4096), grow(4096)).unwrap();
         Pair {
             client,
             server,
@@ -475,4 +473,47 @@ impl<K: rfc6455::KeySource> Pair<Vec<u8>, K> {
             chunk: 0,
         }
     }
+}
+
+/// Fixed storage for tests, in every feature set (the crate's own
+/// `Box<[u8]>` and `Vec<u8>` storage needs its `alloc` feature).
+pub struct Fixed(Box<[u8]>);
+
+impl rfc6455::Storage for Fixed {
+    fn bytes(&mut self) -> &mut [u8] {
+        &mut self.0
+    }
+}
+
+/// Fixed storage of `len` bytes.
+pub fn fixed(len: usize) -> Fixed {
+    Fixed(vec![0; len].into_boxed_slice())
+}
+
+/// Growable storage for tests, in every feature set: grows as the
+/// connection asks and is given back when empty, as a `Vec<u8>` is.
+pub struct Grow(pub Vec<u8>);
+
+impl rfc6455::Storage for Grow {
+    fn bytes(&mut self) -> &mut [u8] {
+        &mut self.0
+    }
+
+    fn resize(&mut self, len: usize) -> usize {
+        if len == 0 {
+            self.0 = Vec::new();
+        } else {
+            self.0.resize(len, 0);
+        }
+        len
+    }
+
+    fn is_growable(&self) -> bool {
+        true
+    }
+}
+
+/// Growable storage starting at `len` bytes.
+pub fn grow(len: usize) -> Grow {
+    Grow(vec![0; len])
 }

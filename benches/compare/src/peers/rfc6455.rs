@@ -74,7 +74,10 @@ impl Column for Rfc6455 {
 
 fn recv(wire: &[u8], read_size: usize, mode: MessageMode) -> Result<Checksum, String> {
     let config = Config::new().with_message_mode(mode);
-    let (rx, tx) = (vec![0u8; RX_STORAGE], vec![0u8; TX_STORAGE]);
+    let (rx, tx) = (
+        vec![0u8; RX_STORAGE].into_boxed_slice(),
+        vec![0u8; TX_STORAGE].into_boxed_slice(),
+    );
     let mut conn = Connection::open(WsRole::Server, config, rx, tx, NoKeys).map_err(err)?;
     let mut transport = Duplex::reader(wire, read_size);
     let mut sum = Checksum::default();
