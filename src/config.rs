@@ -10,18 +10,22 @@
 pub enum MessageMode {
     /// Messages are assembled in the connection's storage and delivered
     /// whole when they fit in one chunk: the storage size less 14 bytes (the
-    /// longest frame header). Once the lengths declared so far say a message
-    /// will not fit, its bytes are delivered as they arrive, in chunks of at
-    /// most that size, with `fin` set on the last; all of a message's bytes
-    /// before a control frame are delivered before that frame's event. Text
-    /// chunks end on character boundaries. (So if the connection fails in
-    /// the middle of such a message, how much of it came out first depends
-    /// on how its bytes were read.) Needs no allocator; memory use is the
-    /// storage.
+    /// longest frame header); for growable storage, the size it may grow to
+    /// (a frame of `min(max_frame_len, max_message_len)`). Once the lengths
+    /// declared so far say a message will not fit, its bytes are delivered
+    /// as they arrive, in chunks of at most that size, with `fin` set on the
+    /// last; all of a message's bytes before a control frame are delivered
+    /// before that frame's event. Text chunks end on character boundaries.
+    /// (So if the connection fails in the middle of such a message, how much
+    /// of it came out first depends on how its bytes were read.) Needs no
+    /// allocator; with fixed storage, memory use is the storage.
     Stream,
-    /// Every message is reassembled into one heap buffer and delivered whole,
-    /// up to [`Config::max_message_len`] (1009 beyond). The buffer is reused,
-    /// so steady-state traffic allocates nothing.
+    /// Every message is delivered whole, up to [`Config::max_message_len`]
+    /// (1009 beyond): where it lies in the receive storage if it came in one
+    /// frame that fits there, else reassembled into a heap buffer. With
+    /// fixed storage that buffer is kept for reuse, so steady-state traffic
+    /// allocates nothing; with growable storage it is given back with the
+    /// storage once the connection is idle.
     #[cfg(feature = "alloc")]
     Reassemble,
 }

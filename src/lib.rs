@@ -188,13 +188,72 @@
 //! # }
 //! ```
 //!
-//! Storage is yours: received bytes are unmasked and assembled in one buffer,
-//! outgoing frames queue in another, each a stack array, `&mut [u8]`, `Vec`
-//! or `Box<[u8]>`. A message larger than the receive storage arrives in
-//! chunks ([`Event::Text`] / [`Event::Binary`] with `fin` on the last; text is
-//! cut only at character boundaries). With `alloc`,
-//! [`MessageMode::Reassemble`] delivers whole messages instead.
+//! # Storage, sending and backpressure
 //!
+//! Received bytes are unmasked and assembled in one buffer, outgoing frames
+//! queue in another. Each is a [`Storage`]:
+//!
+//! - **growable**, a `Vec<u8>` (start with `Vec::new()`): it grows on demand,
+//!   within the limits in [`Config`], and is given back as soon as it holds
+//!   nothing, so an idle connection holds no buffers and memory follows the
+//!   bytes in flight ([`Connection::storage_len`] says how much it holds);
+//! - **fixed**, a stack array, `&mut [u8]` or `Box<[u8]>`: exactly that
+//!   memory for the connection's life, no allocator needed.
+//!
+//! **Receiving.** With `alloc`, messages are delivered whole
+//! ([`MessageMode::Reassemble`], the default), up to
+//! [`Config::max_message_len`], as every other WebSocket library and the
+//! browser API deliver them; a message that lies whole in the receive
+//! storage is delivered where it lies, without a copy. One setting away,
+//! and the only mode without an allocator, [`MessageMode::Stream`] delivers
+//! a message larger than the receive storage in chunks ([`Event::Text`] /
+//! [`Event::Binary`] with `fin` on the last; text is cut only at character
+//! boundaries). We chose whole messages as the default because an
+//! application written for whole messages silently breaks on chunks (it
+//! ignores `fin`), while the one that wants chunks knows it and asks.
+//!
+//! **Sending.** A message of any size can be sent through a transmit storage
+//! of any size (at least [`MIN_STORAGE_LEN`]):
+//!
+//! - with growable storage, [`Connection::send_text`] and
+//!   [`Connection::send_binary`] queue it whole, up to
+//!   [`Config::max_send_queue`]; past it they fail with
+//!   [`UsageError::QueueFull`] ("write out queued output first"), never
+//!   because the message is merely larger than the free space;
+//! - with fixed storage, and without an allocator,
+//!   [`Connection::send_text_partial`] and [`Connection::send_binary_partial`]
+//!   take what fits as one frame and say how much; call again with the rest
+//!   as the storage drains. Automatic Pongs and a Close go out between the
+//!   pieces.
+//!
+//! Nothing is ever half-queued: a send either queues its frame or fails and
+//! queues nothing.
+//!
+//! **Backpressure.** [`Connection::queued_len`] is what waits for the
+//! transport; [`Connection::send_ready`] turns false at
+//! [`Config::send_high_watermark`] and true again at
+//! [`Config::send_low_watermark`] (the signal for a `Sink::poll_ready` or a
+//! `writable` flag). On the receive side, [`Connection::wants_read`] is false
+//! while input waits to be polled, so an IO layer reads only when reading
+//! will not just grow memory.
+//!
+//! # Closing the transport
+//!
+//! When [`Connection::should_close_transport`] turns true, or after a
+//! failure once the queued output is written, close a TCP transport in
+//! three steps:
+//!
+//! 1. shut down the write side (`shutdown(Write)`: a FIN after our last
+//!    byte, the Close frame);
+//! 2. read and discard input until the end of input, for a short while
+//!    (a couple of seconds) and a bounded number of bytes;
+//! 3. close the socket.
+//!
+//! Why: closing a socket that still has unread input makes the kernel send
+//! a reset (RFC 1122 §4.2.2.13), and a reset can destroy data in flight, our
+//! Close frame among it: a browser then reports 1006 (abnormal) instead of
+//! the code we sent, and `wasClean` false. Every example does this.
+
 //! # Decisions where the RFC leaves a choice
 //!
 //! - Pings are answered automatically ([`AutoPong`]), also after this side

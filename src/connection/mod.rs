@@ -151,12 +151,15 @@ impl ControlBuf {
 ///
 /// # Storage
 ///
-/// The connection works in two buffers you hand in (`B: Storage`: a stack
-/// array, a `&mut [u8]`, a `Vec<u8>` or a `Box<[u8]>`): received bytes are
-/// unmasked and assembled in the first, outgoing frames are queued in the
-/// second. It allocates nothing else (except in
-/// [`MessageMode::Reassemble`](crate::MessageMode)), so its memory is fixed
-/// at construction, whatever the peer sends.
+/// The connection works in two buffers you hand in, each a [`Storage`]:
+/// received bytes are unmasked and assembled in the first, outgoing frames
+/// are queued in the second. A `Vec<u8>` grows on demand within the limits
+/// of [`Config`] and is given back when it holds nothing; a stack array, a
+/// `&mut [u8]` or a `Box<[u8]>` is fixed memory for the connection's life.
+/// Beyond them the connection allocates only the reassembly buffer of
+/// [`MessageMode::Reassemble`](crate::MessageMode) (for a message that
+/// arrived in several frames or does not fit the receive storage), so its
+/// memory is bounded by the limits whatever the peer sends.
 pub struct Connection<B, K = NoKeys> {
     role: Role,
     config: Config,
