@@ -79,7 +79,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             // Nothing more will be read: the storage is scratch space (but
             // for a refused response, kept for `response()`).
             let kept = self.kept_rx_len();
-            return &mut self.rx.bytes()[kept..];
+            return self.rx.scratch(kept);
         }
         let want = self.frame_room();
         self.rx.spare(want)

@@ -127,6 +127,16 @@ impl<B: Storage> Rx<B> {
         &mut self.buf.bytes()[filled..]
     }
 
+    /// The storage after its first `kept` bytes, as scratch space for input
+    /// that is read only to be discarded (a growable storage is given room
+    /// for a read first: an empty buffer would read as the end of input).
+    pub(crate) fn scratch(&mut self, kept: usize) -> &mut [u8] {
+        if self.growable && self.cap < kept.saturating_add(READ_ROOM) {
+            self.cap = self.buf.resize(kept.saturating_add(READ_ROOM).min(self.max));
+        }
+        &mut self.buf.bytes()[kept..]
+    }
+
     pub(crate) fn commit(&mut self, n: usize) {
         self.filled = (self.filled + n).min(self.cap);
     }
