@@ -1,5 +1,7 @@
 //! Limits and policies of a connection.
 
+use core::time::Duration;
+
 /// How received messages are handed to the application.
 ///
 /// With `alloc` the default is [`Reassemble`](Self::Reassemble): whole
@@ -80,6 +82,22 @@ pub enum AutoPong {
 /// | `max_send_queue` | 64 MiB + 14 bytes (growable storage) | [`UsageError::QueueFull`] |
 /// | `send_high_watermark` | 64 KiB | [`Connection::send_ready`] turns false |
 /// | `send_low_watermark` | 16 KiB | [`Connection::send_ready`] turns true again |
+/// | `handshake_timeout` | 10 s | [`Timeout::Handshake`] |
+/// | `keepalive_interval` | 20 s | a Ping is sent |
+/// | `dead_peer_timeout` | 20 s | [`Timeout::DeadPeer`] |
+/// | `close_timeout` | 10 s | [`Timeout::Close`] |
+/// | `linger_timeout` | 2 s | a client closes TCP itself; the IO layer's lingering close ends |
+///
+/// The deadlines run on time the caller passes in
+/// ([`Connection::handle_timeout`](crate::Connection::handle_timeout)); each
+/// is optional (`None` turns it off). Their defaults follow what mature
+/// implementations do: Python's `websockets` opens within 10 s, pings every
+/// 20 s and waits 20 s for the Pong, and waits 10 s for a Close; Chromium
+/// waits 2 s for the server to close TCP after the close handshake.
+///
+/// [`Timeout::Handshake`]: crate::Timeout::Handshake
+/// [`Timeout::DeadPeer`]: crate::Timeout::DeadPeer
+/// [`Timeout::Close`]: crate::Timeout::Close
 ///
 /// With fixed storage (an array, a slice, a `Box<[u8]>`) memory use is the
 /// storage you hand in, whatever these limits are; they protect the
@@ -137,6 +155,31 @@ pub struct Config {
     ///
     /// [`Connection::send_ready`]: crate::Connection::send_ready
     pub send_low_watermark: usize,
+    /// How long the peer has to complete its opening-handshake head: a
+    /// server's whole request (a slow or stalled client, slowloris, is
+    /// dropped), a client's `101` response. Counted from the first
+    /// [`handle_timeout`](crate::Connection::handle_timeout). A server
+    /// answers nothing when it passes (the request never finished), and
+    /// waits for its application's decision without a deadline.
+    pub handshake_timeout: Option<Duration>,
+    /// After this long with nothing received, send a Ping (keepalive). Any
+    /// input counts, Pongs included.
+    pub keepalive_interval: Option<Duration>,
+    /// After the keepalive Ping, how long to wait for anything from the
+    /// peer before failing with [`Timeout::DeadPeer`](crate::Timeout::DeadPeer).
+    /// No Close frame is sent to a dead peer.
+    pub dead_peer_timeout: Option<Duration>,
+    /// How long the close handshake may take once it started: from our
+    /// Close until the peer's arrives, or from the peer's Close until our
+    /// echo is written.
+    pub close_timeout: Option<Duration>,
+    /// How long to wait for the peer to end the transport once the
+    /// WebSocket is closed: a client gives up waiting for the server to
+    /// close TCP after the close handshake
+    /// ([`should_close_transport`](crate::Connection::should_close_transport)
+    /// turns true), and an IO layer's lingering close (crate docs, "Closing
+    /// the transport") drains input for at most this long.
+    pub linger_timeout: Option<Duration>,
 }
 
 impl Default for Config {
@@ -160,6 +203,11 @@ impl Config {
             max_send_queue: (64 << 20) + crate::frame::MAX_HEADER_LEN,
             send_high_watermark: 64 << 10,
             send_low_watermark: 16 << 10,
+            handshake_timeout: Some(Duration::from_secs(10)),
+            keepalive_interval: Some(Duration::from_secs(20)),
+            dead_peer_timeout: Some(Duration::from_secs(20)),
+            close_timeout: Some(Duration::from_secs(10)),
+            linger_timeout: Some(Duration::from_secs(2)),
         }
     }
 
@@ -217,6 +265,50 @@ impl Config {
     pub const fn with_max_send_queue(mut self, len: usize) -> Self {
         self.max_send_queue = len;
         self
+    }
+
+    /// Sets [`handshake_timeout`](Self::handshake_timeout).
+    #[must_use]
+    pub const fn with_handshake_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
+
+    /// Sets [`keepalive_interval`](Self::keepalive_interval) and
+    /// [`dead_peer_timeout`](Self::dead_peer_timeout).
+    #[must_use]
+    pub const fn with_keepalive(
+        mut self,
+        interval: Option<Duration>,
+        dead_peer_timeout: Option<Duration>,
+    ) -> Self {
+        self.keepalive_interval = interval;
+        self.dead_peer_timeout = dead_peer_timeout;
+        self
+    }
+
+    /// Sets [`close_timeout`](Self::close_timeout).
+    #[must_use]
+    pub const fn with_close_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.close_timeout = timeout;
+        self
+    }
+
+    /// Sets [`linger_timeout`](Self::linger_timeout).
+    #[must_use]
+    pub const fn with_linger_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.linger_timeout = timeout;
+        self
+    }
+
+    /// Turns every deadline off (for tests and for IO layers that keep time
+    /// themselves).
+    #[must_use]
+    pub const fn without_deadlines(self) -> Self {
+        self.with_handshake_timeout(None)
+            .with_keepalive(None, None)
+            .with_close_timeout(None)
+            .with_linger_timeout(None)
     }
 
     /// Sets [`send_high_watermark`](Self::send_high_watermark) and

@@ -316,13 +316,14 @@ mod role;
 mod simd;
 mod status;
 mod storage;
+mod time;
 mod utf8;
 
 pub use close::{encode_close_payload, parse_close_payload, truncate_reason, MAX_CLOSE_REASON_LEN};
 pub use close_code::CloseCode;
 pub use config::{AutoPong, Config, MessageMode};
 pub use connection::{Connection, State, MIN_STORAGE_LEN};
-pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, UsageError};
+pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, Timeout, UsageError};
 pub use event::{Event, Handshake};
 pub use frame::{
     Decoded, Encoder, Fragment, FrameDecoder, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD,
@@ -342,6 +343,7 @@ pub use message::MessageKind;
 pub use role::Role;
 pub use status::Status;
 pub use storage::Storage;
+pub use time::Timestamp;
 pub use utf8::{Utf8Error, Utf8Validator};
 
 /// The README's quick starts, compiled as doc tests.

@@ -11,6 +11,7 @@ mod recv;
 mod rx;
 mod send;
 mod state;
+mod timers;
 mod tx;
 mod whole;
 
@@ -27,6 +28,7 @@ use inbound::Inbound;
 use outbound::Outbound;
 use rx::Rx;
 use state::{Inner, Lifecycle};
+use timers::Timers;
 use tx::Tx;
 
 /// The smallest receive or transmit storage a connection accepts, in bytes.
@@ -184,6 +186,8 @@ pub struct Connection<B, K = NoKeys> {
     /// Input arrived since [`poll_event`](Self::poll_event) last returned
     /// `None`: events may be waiting.
     unpolled: bool,
+    /// The deadlines' view of time.
+    timers: Timers,
     #[cfg(feature = "alloc")]
     message: Vec<u8>,
 }
@@ -240,6 +244,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             pong_end: 0,
             pending_close: None,
             unpolled: false,
+            timers: Timers::default(),
             #[cfg(feature = "alloc")]
             message: Vec::new(),
         })
@@ -335,7 +340,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         let drained = self.tx.is_empty() && self.pending_close.is_none();
         match self.state() {
             State::Failed => drained,
-            State::Closed => drained && (self.role.is_server() || self.life.eof()),
+            State::Closed => {
+                (drained && (self.role.is_server() || self.life.eof()))
+                    || self.timers.gave_up_waiting
+            }
             State::Connecting | State::Open | State::CloseSent | State::CloseReceived => false,
         }
     }

@@ -113,6 +113,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         }
         self.rx.commit(n);
         self.unpolled |= n > 0;
+        self.timers.heard |= n > 0;
     }
 
     /// Whether the transport should be read now.
@@ -190,6 +191,9 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         &mut self,
         found: Option<(Header, usize)>,
     ) -> Option<Result<Event<'_>, Error>> {
+        if let Some(timeout) = self.timers.expired.take() {
+            return Some(Err(timeout.into()));
+        }
         if self.life.is_handshaking() {
             return self.poll_handshake();
         }

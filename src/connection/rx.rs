@@ -132,7 +132,9 @@ impl<B: Storage> Rx<B> {
     /// for a read first: an empty buffer would read as the end of input).
     pub(crate) fn scratch(&mut self, kept: usize) -> &mut [u8] {
         if self.growable && self.cap < kept.saturating_add(READ_ROOM) {
-            self.cap = self.buf.resize(kept.saturating_add(READ_ROOM).min(self.max));
+            self.cap = self
+                .buf
+                .resize(kept.saturating_add(READ_ROOM).min(self.max));
         }
         &mut self.buf.bytes()[kept..]
     }

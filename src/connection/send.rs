@@ -340,7 +340,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         Ok(take)
     }
 
-    fn send_control(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), Error> {
+    pub(super) fn send_control(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), Error> {
         if payload.len() > MAX_CONTROL_PAYLOAD {
             return Err(UsageError::ControlPayloadTooLong.into());
         }

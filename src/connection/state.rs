@@ -8,18 +8,19 @@
 //! that the move is in this table:
 //!
 //! ```text
-//!  from \ on      handshake   reject   bad handshake  close()    peer's     echo      violation  transport
-//!                 done                                            Close      queued               ended
-//!  Connecting     Open        Closed   Failed         ·          ·          ·         ·          Failed
-//!  Open           ·           ·        ·              CloseSent  CloseRecd  ·         Failed     Closed
-//!  CloseSent      ·           ·        ·              ·          Closed     ·         Failed     Closed
-//!  CloseReceived  ·           ·        ·              ·          ·          Closed    ·          ·
+//!  from \ on      handshake   reject   bad handshake  close()    peer's     echo      violation  transport  deadline
+//!                 done                                            Close      queued               ended      passed
+//!  Connecting     Open        Closed   Failed         ·          ·          ·         ·          Failed     Failed
+//!  Open           ·           ·        ·              CloseSent  CloseRecd  ·         Failed     Closed     Failed
+//!  CloseSent      ·           ·        ·              ·          Closed     ·         Failed     Closed     Failed
+//!  CloseReceived  ·           ·        ·              ·          ·          Closed    ·          ·          Failed
 //!  Closed         (terminal: input is discarded, commands fail with UsageError::Closed)
 //!  Failed         (terminal)
 //! ```
 //!
 //! `·` is "cannot happen" (an error to the caller, or input already being
-//! discarded). A `close()` in `CloseReceived` replaces the queued echo and
+//! discarded). "Deadline passed" is a timeout of `Config` (handshake, dead
+//! peer, close; see `timers.rs`). A `close()` in `CloseReceived` replaces the queued echo and
 //! stays there. Within `Connecting`, the handshake moves from reading the
 //! request to waiting for the application's decision (server) or skips
 //! interim responses (client); those moves go through here too.
@@ -130,6 +131,15 @@ impl Lifecycle {
         }
     }
 
+    /// Whether the opening handshake waits for the peer's head (not for the
+    /// application's decision).
+    pub(super) const fn awaits_peer_head(&self) -> bool {
+        matches!(
+            self.inner,
+            Inner::Connecting(Opening::ServerRequest(_) | Opening::ClientResponse { .. })
+        )
+    }
+
     /// Whether the handshake still has something to report.
     pub(super) const fn is_handshaking(&self) -> bool {
         matches!(self.inner, Inner::Connecting(_)) || self.accepted.is_some()
@@ -170,7 +180,7 @@ pub(super) const fn is_legal(from: State, to: State) -> bool {
         (Connecting, Connecting | Open | Closed | Failed)
             | (Open, CloseSent | CloseReceived | Failed | Closed)
             | (CloseSent, Closed | Failed)
-            | (CloseReceived, Closed)
+            | (CloseReceived, Closed | Failed)
     )
 }
 
@@ -212,7 +222,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         self.pending_pong = None;
     }
 
-    /// The handshake failed or the peer broke the protocol (§7.1.7).
+    /// The handshake failed, the peer broke the protocol (§7.1.7), or a
+    /// deadline passed.
     pub(super) fn move_to_failed(&mut self, refused_head: Option<usize>) {
         self.life.set(Inner::Failed { refused_head });
         self.life.accepted = None;
@@ -248,7 +259,7 @@ mod tests {
                 }
             }
         }
-        assert!(!is_legal(State::CloseReceived, State::Failed));
+        assert!(is_legal(State::CloseReceived, State::Failed)); // close timeout
         assert!(!is_legal(State::CloseSent, State::CloseReceived));
     }
 

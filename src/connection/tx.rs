@@ -173,6 +173,14 @@ impl<B: Storage> Tx<B> {
         }
     }
 
+    /// Drops everything queued (the connection failed on a deadline).
+    pub(crate) fn clear(&mut self) {
+        self.start = 0;
+        self.end = 0;
+        self.backed_up = false;
+        self.release();
+    }
+
     /// Gives a growable storage's memory back if nothing is queued.
     #[inline]
     pub(crate) fn release(&mut self) {

@@ -327,6 +327,68 @@ pub enum Error {
     Usage(UsageError),
     /// An output buffer was too small.
     BufferTooSmall(BufferTooSmall),
+    /// A deadline of [`Config`](crate::Config) passed: the connection
+    /// failed.
+    Timeout(Timeout),
+}
+
+/// A deadline of [`Config`](crate::Config) passed and the connection failed
+/// (reported once by [`Connection::poll_event`](crate::Connection::poll_event);
+/// an abnormal closure, 1006, for the application). Nothing more is sent:
+/// queued output is dropped, as the peer is not answering.
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455::{CloseCode, Timeout};
+///
+/// assert_eq!(Timeout::DeadPeer.close_code(), CloseCode::ABNORMAL);
+/// assert_eq!(
+///     Timeout::DeadPeer.to_string(),
+///     "nothing arrived from the peer within dead_peer_timeout after a keepalive Ping"
+/// );
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Timeout {
+    /// The peer's opening-handshake head (a server's request, a client's
+    /// 101 response) was not complete within `handshake_timeout`.
+    Handshake,
+    /// Nothing (no data, no Pong) arrived within `dead_peer_timeout` after
+    /// the keepalive Ping.
+    DeadPeer,
+    /// The close handshake did not finish within `close_timeout` (the
+    /// peer's Close did not come, or our echo could not be written).
+    Close,
+}
+
+impl Timeout {
+    /// The close code the application sees: always
+    /// [`CloseCode::ABNORMAL`] (1006), which is never sent on the wire.
+    #[must_use]
+    pub const fn close_code(&self) -> CloseCode {
+        CloseCode::ABNORMAL
+    }
+}
+
+impl fmt::Display for Timeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Timeout::Handshake => "the opening handshake did not complete within handshake_timeout",
+            Timeout::DeadPeer => {
+                "nothing arrived from the peer within dead_peer_timeout after a keepalive Ping"
+            }
+            Timeout::Close => "the close handshake did not finish within close_timeout",
+        })
+    }
+}
+
+impl core::error::Error for Timeout {}
+
+impl From<Timeout> for Error {
+    fn from(e: Timeout) -> Self {
+        Error::Timeout(e)
+    }
 }
 
 impl fmt::Display for Error {
@@ -336,6 +398,7 @@ impl fmt::Display for Error {
             Error::Handshake(e) => e.fmt(f),
             Error::Usage(e) => e.fmt(f),
             Error::BufferTooSmall(e) => e.fmt(f),
+            Error::Timeout(e) => e.fmt(f),
         }
     }
 }
@@ -347,6 +410,7 @@ impl core::error::Error for Error {
             Error::Handshake(e) => Some(e),
             Error::Usage(e) => Some(e),
             Error::BufferTooSmall(e) => Some(e),
+            Error::Timeout(e) => Some(e),
         }
     }
 }
