@@ -237,6 +237,29 @@
 //! while input waits to be polled, so an IO layer reads only when reading
 //! will not just grow memory.
 //!
+//! # Time
+//!
+//! The connection reads no clock. Its deadlines ([`Config`]: handshake,
+//! keepalive and dead peer, close, linger; on by default) run on
+//! [`Timestamp`]s you pass in: the time since an origin you pick, from
+//! `std::time::Instant` ([`Timestamp::since`]), a hardware timer, or a
+//! simulated clock. The run loop with time in it:
+//!
+//! ```text
+//! loop {
+//!     wait until input arrives or poll_timeout() comes (a select!, a socket read timeout, a timer interrupt)
+//!     handle_timeout(now)                     runs what is due: a keepalive Ping, or fails the connection
+//!     read into spare_mut() + commit, if input arrived
+//!     drain poll_event() and poll_transmit()
+//! }
+//! ```
+//!
+//! A deadline that passes fails the connection: [`Connection::poll_event`]
+//! reports [`Error::Timeout`] once (an abnormal closure, 1006, for the
+//! application) and nothing more is sent. A client whose server completes
+//! the close handshake but never closes TCP stops waiting after
+//! `linger_timeout` ([`Connection::should_close_transport`] turns true).
+//!
 //! # Closing the transport
 //!
 //! When [`Connection::should_close_transport`] turns true, or after a
