@@ -20,6 +20,9 @@ use crate::storage::Storage;
 /// Room a growable storage offers a read, at least.
 pub(crate) const READ_ROOM: usize = 4 << 10;
 
+/// Room a growable storage takes at once for a frame whose length is known.
+const ANNOUNCED_ROOM: usize = 64 << 10;
+
 pub(crate) struct Rx<B> {
     pub(crate) buf: B,
     /// The storage's current length.
@@ -115,6 +118,11 @@ impl<B: Storage> Rx<B> {
         }
         if self.growable {
             let free = self.cap - self.filled;
+            // Memory follows the bytes that arrived, not the lengths a peer
+            // announced: a frame's announced length is taken only up to
+            // twice what is held (or 64 KiB), so that a peer announcing
+            // large frames and sending nothing commits no memory.
+            let want = want.min((2 * self.cap).max(ANNOUNCED_ROOM));
             let wanted = want.max(self.filled + READ_ROOM);
             if free < READ_ROOM || wanted > self.cap {
                 let len = wanted.max(self.cap + self.cap / 2).min(self.max);
