@@ -517,3 +517,25 @@ impl rfc6455::Storage for Grow {
 pub fn grow(len: usize) -> Grow {
     Grow(vec![0; len])
 }
+
+/// Text of exactly `len` bytes mixing characters of 1, 2, 3 and 4 bytes, so
+/// that cuts at arbitrary byte offsets fall inside characters.
+pub fn text_of_len(len: usize) -> String {
+    let mut text = String::with_capacity(len);
+    for c in ['a', 'é', '€', '😀'].into_iter().cycle() {
+        if text.len() + c.len_utf8() > len {
+            break;
+        }
+        text.push(c);
+    }
+    while text.len() < len {
+        text.push('.');
+    }
+    text
+}
+
+/// `len` bytes of a pattern that does not repeat every few bytes, so a
+/// misplaced or duplicated piece shows.
+pub fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i ^ (i >> 8) ^ (i >> 16)) as u8).collect()
+}
