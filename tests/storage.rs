@@ -439,6 +439,8 @@ fn handshake_from_empty<B: Storage>(make: &dyn Fn() -> B) {
         pair.pump();
         assert_eq!(pair.client_events, [Ev::Open(Some("chat".into()))]);
         assert_eq!(pair.server_events[1..], [Ev::Open(Some("chat".into()))]);
+        // Once the 101 is checked the request goes: nothing is held.
+        assert_eq!(pair.client.storage_len(), 0, "chunk {chunk}");
         assert_eq!(pair.server.storage_len(), 0, "chunk {chunk}");
         pair.client.send_text("hi").unwrap();
         pair.pump();

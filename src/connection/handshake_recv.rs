@@ -158,6 +158,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             limits,
         )
         .ok()?;
+        // The request was kept only to check the response against.
+        if self.tx.is_empty() {
+            self.tx.release();
+        }
         Some(Ok(Event::HandshakeComplete(Handshake {
             protocol: negotiated,
             extensions: None,
