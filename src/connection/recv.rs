@@ -335,6 +335,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
 
     /// Takes `len` unmasked payload bytes at `start` into the message.
     pub(super) fn on_data(&mut self, start: usize, len: usize) -> Result<(), ProtocolError> {
+        #[cfg(feature = "alloc")]
+        let limit = self.message_limit();
         let asm = self.rx.asm;
         let buf = self.rx.bytes();
         if asm != start {
@@ -348,12 +350,24 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         }
         #[cfg(feature = "alloc")]
         if self.config.message_mode == MessageMode::Reassemble {
+            reserve_message(&mut self.message, len, limit);
             self.message.extend_from_slice(piece);
             self.rx.settle();
             return Ok(());
         }
         self.rx.asm += len;
         Ok(())
+    }
+
+    /// The most the reassembly buffer needs: the message's length once its
+    /// last frame has arrived, else `max_message_len`.
+    #[cfg(feature = "alloc")]
+    pub(super) const fn message_limit(&self) -> u64 {
+        if self.inbound.frame_fin {
+            self.inbound.len
+        } else {
+            self.config.max_message_len
+        }
     }
 
     /// Whether message data is ready to deliver: `Some(false)` for a chunk,
@@ -448,6 +462,21 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         // The indices moved on, but the bytes stay put until the next call,
         // which the borrow of the event prevents.
         Ok(data_event(kind, &self.rx.bytes()[start..end], fin))
+    }
+}
+
+/// Makes room for `more` bytes in the reassembly buffer: doubling, as a
+/// `Vec` does, but never past `limit` (see
+/// [`message_limit`](Connection::message_limit)), so the buffer stays
+/// within `max_message_len` and a message takes no more than its length
+/// once its last frame is known.
+#[cfg(feature = "alloc")]
+pub(super) fn reserve_message(message: &mut alloc::vec::Vec<u8>, more: usize, limit: u64) {
+    let needed = message.len().saturating_add(more);
+    if needed > message.capacity() {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let target = message.capacity().saturating_mul(2).min(limit).max(needed);
+        message.reserve_exact(target - message.len());
     }
 }
 

@@ -80,10 +80,12 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         self.rx.read += len;
         #[cfg(feature = "alloc")]
         if self.config.message_mode == MessageMode::Reassemble {
+            let limit = self.message_limit();
             let payload = &mut self.rx.buf.bytes()[start..start + len];
             if let Some(key) = header.mask {
                 apply_mask(payload, key, 0);
             }
+            super::recv::reserve_message(&mut self.message, len, limit);
             self.message.extend_from_slice(payload);
             self.rx.settle();
             self.defer_text(len);
