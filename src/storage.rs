@@ -82,6 +82,10 @@ impl Storage for Vec<u8> {
         if len == 0 {
             *self = Vec::new();
         } else {
+            // Exactly `len`, not the doubling of `Vec::resize`: the
+            // connection grows its storage in steps of its own, within its
+            // limits, and reports the length as the memory held.
+            self.reserve_exact(len.saturating_sub(self.len()));
             Vec::resize(self, len, 0);
         }
         len

@@ -464,3 +464,58 @@ fn the_handshake_works_with_growable_storage_starting_empty() {
 fn the_handshake_works_with_vec_storage_starting_empty() {
     handshake_from_empty(&Vec::new);
 }
+
+/// The crate's `Vec<u8>` storage holds the memory `storage_len` reports: it
+/// grows to the lengths the connection asks for, not beyond.
+#[cfg(feature = "alloc")]
+mod vec_memory {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use super::*;
+
+    /// A `Vec<u8>` storage that records the most its capacity ever exceeded
+    /// the length the connection asked for.
+    struct Watched {
+        vec: Vec<u8>,
+        excess: Rc<Cell<usize>>,
+    }
+
+    impl Storage for Watched {
+        fn bytes(&mut self) -> &mut [u8] {
+            self.vec.bytes()
+        }
+
+        fn resize(&mut self, len: usize) -> usize {
+            let len = Storage::resize(&mut self.vec, len);
+            let excess = self.vec.capacity() - len;
+            self.excess.set(self.excess.get().max(excess));
+            len
+        }
+
+        fn is_growable(&self) -> bool {
+            self.vec.is_growable()
+        }
+    }
+
+    #[test]
+    fn a_vec_holds_no_more_than_storage_len_reports() {
+        let excess = Rc::new(Cell::new(0));
+        let make = || Watched {
+            vec: Vec::new(),
+            excess: excess.clone(),
+        };
+        let mut pair = open_pair(Config::new().without_deadlines(), &make);
+        // The receive storage grows with a 1 MiB frame read in pieces, the
+        // transmit storage with messages queued one after another.
+        pair.chunk = 16 << 10;
+        pair.client.send_binary(&pattern(1 << 20)).unwrap();
+        for size in (1..200).map(|i| i * 1000) {
+            pair.server.send_binary(&pattern(size)).unwrap();
+        }
+        pair.pump();
+        assert_eq!(pair.server_events.len(), 1);
+        assert_eq!(pair.client_events.len(), 199);
+        assert_eq!(excess.get(), 0, "capacity beyond the length asked for");
+    }
+}
