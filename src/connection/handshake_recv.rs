@@ -75,7 +75,11 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
                 Ok(Status::Partial) if self.life.eof() => {
                     return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
                 }
-                Ok(Status::Partial) => return None,
+                Ok(Status::Partial) => {
+                    // Drained: the rest of the head is to be read.
+                    self.unpolled = false;
+                    return None;
+                }
             }
         };
         match self.life.opening() {

@@ -200,6 +200,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         match self.life.inner() {
             Inner::Open | Inner::CloseSent => self.poll_frames(found),
             Inner::Connecting(_) | Inner::CloseReceived | Inner::Closed | Inner::Failed { .. } => {
+                // Drained: a closed client still reads, to see the end.
+                self.unpolled = false;
                 None
             }
         }
