@@ -43,9 +43,12 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
 
     /// Queues as much of the rest of a text message as fits now, as one
     /// frame, and returns how many bytes of `rest` it took (0 when there is
-    /// no room: write out queued output and call again). The frame that
+    /// little room: write out queued output and call again). The frame that
     /// takes the last byte ends the message; text is cut only at character
-    /// boundaries, so `&rest[n..]` is the next call's `rest`.
+    /// boundaries, so `&rest[n..]` is the next call's `rest`. Unless the
+    /// rest fits, it waits for half the transmit storage (at most 16 KiB)
+    /// to be free, so a slow transport does not cut the message into tiny
+    /// frames.
     ///
     /// This sends a message of any length through a transmit storage of any
     /// size, without an allocator: the message goes out in frames as the
@@ -319,7 +322,16 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         let opcode = self.next_opcode(kind, Some(Fragment::More))?;
         self.flush_pong();
         let masked = self.role.is_client();
-        let mut take = fitting_payload(self.tx.room(), rest.len(), masked);
+        let room = self.tx.room();
+        let mut take = fitting_payload(room, rest.len(), masked);
+        // A slow transport frees a few bytes at a time: taking them as they
+        // come would cut the message into frames of a byte or two (seven
+        // bytes on the wire for each byte of a client's payload), past a
+        // peer's fragment limit. Unless the rest fits, wait for half the
+        // queue (at most `PARTIAL_ROOM`).
+        if take < rest.len() && room < (self.tx.max() / 2).min(PARTIAL_ROOM) {
+            take = 0;
+        }
         if kind == MessageKind::Text {
             // `rest` is a `&str`: a character never starts with 0b10xxxxxx.
             while take > 0 && take < rest.len() && rest[take] & 0xc0 == 0x80 {
@@ -425,6 +437,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         }
     }
 }
+
+/// The room a partial send waits for, at most, before it takes part of a
+/// message.
+const PARTIAL_ROOM: usize = 16 << 10;
 
 /// The longest payload, at most `len`, whose frame fits in `room` bytes
 /// (RFC 6455 §5.2: a 2-byte header up to 125 bytes of payload, 4 bytes up to
