@@ -94,3 +94,46 @@ for name, data in REQUESTS.items():
     hello = frame(0x81, b"Hello", True) + frame(0x88, b"\x03\xe8", True)
     write("server_handshake", "accept-" + name, b"\x01\x00\x05" + data + hello)
     write("server_handshake", "reject-" + name, b"\x00\x00\x20" + data)
+
+
+# send takes a script (see fuzz_targets/send.rs): flags, two storage sizes,
+# a send queue, then ops of (operation << 1 | side), side 0 the client.
+def send_script(flags, client_size, server_size, queue, ops):
+    head = bytes([flags]) + client_size.to_bytes(2, "big") + server_size.to_bytes(2, "big")
+    return head + queue.to_bytes(2, "big") + b"".join(ops)
+
+
+def op(side, operation, *args):
+    return bytes([operation << 1 | side]) + bytes(args)
+
+
+CLIENT, SERVER = 0, 1
+TEXT_WHOLE, BINARY_WHOLE, TEXT_PARTIAL, BINARY_PARTIAL, CONTINUE, PING, CLOSE, MOVE, POLL = range(9)
+SEND = {
+    # Both sides on the smallest fixed storage, stream mode: a 64 KiB text
+    # (length 0x1000 x 16) sent in pieces with pings crossing it.
+    "partial-text-fixed": send_script(0x00, 0, 0, 0, [
+        op(CLIENT, TEXT_PARTIAL, 0x10, 0x00, 0x83),
+        op(CLIENT, MOVE, 0x01, 0x2c), op(SERVER, POLL, 0),
+        op(SERVER, PING, 5), op(SERVER, MOVE, 0, 7), op(CLIENT, POLL, 0),
+        op(CLIENT, CONTINUE), op(CLIENT, MOVE, 0, 100), op(SERVER, POLL, 1),
+        op(SERVER, BINARY_WHOLE, 0, 200, 9), op(SERVER, MOVE, 1, 0),
+    ]),
+    # Growable storage, whole messages, a 1280-byte queue: whole sends
+    # past it, a partial one, then a close.
+    "growable-mixed": send_script(0x0F, 0, 0, 64, [
+        op(SERVER, BINARY_WHOLE, 0x03, 0xe8, 1), op(CLIENT, TEXT_WHOLE, 0, 126, 2),
+        op(SERVER, BINARY_WHOLE, 0x02, 0x00, 3), op(SERVER, BINARY_PARTIAL, 0xff, 0xff, 4),
+        op(SERVER, MOVE, 0x10, 0), op(CLIENT, POLL, 0), op(SERVER, CONTINUE),
+        op(CLIENT, CLOSE, 0, 3), op(CLIENT, MOVE, 0, 20), op(SERVER, POLL, 0),
+    ]),
+    # A close in the middle of a partial binary message, fixed and growable
+    # mixed.
+    "close-mid-partial": send_script(0x05, 300, 1000, 100, [
+        op(CLIENT, BINARY_PARTIAL, 0x4e, 0x20, 7), op(CLIENT, MOVE, 0, 7),
+        op(SERVER, POLL, 0), op(CLIENT, CLOSE, 1, 10), op(CLIENT, CONTINUE),
+        op(CLIENT, MOVE, 0x02, 0), op(SERVER, POLL, 0), op(SERVER, MOVE, 0, 50),
+    ]),
+}
+for name, data in SEND.items():
+    write("send", name, data)
