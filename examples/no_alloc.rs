@@ -1,18 +1,24 @@
 //! A client and a server talking in memory with nothing but stack arrays.
 //!
-//! This is what the crate looks like on a microcontroller: fixed storage,
+//! This is what the crate looks like on a microcontroller: fixed storage
+//! (1 KiB to receive into and 512 bytes to queue output in, on each side),
 //! a key source closure over whatever RNG the board has, and a loop that
-//! moves bytes. It uses no allocator (it also builds with
+//! moves bytes. Messages of any size go through it: a 1 MiB message is sent
+//! through the 512 bytes of transmit storage and checked byte for byte as it
+//! arrives. It uses no allocator (it also builds with
 //! `--no-default-features`); `std` is used only to print.
 //!
 //! Run with `cargo run --example no_alloc --no-default-features`.
 
-use rfc6455::{Accept, ClientRequest, CloseCode, Config, Connection, Event, KeySource, State};
+use rfc6455::{
+    Accept, ClientRequest, CloseCode, Config, Connection, Event, KeySource, MessageMode, State,
+    Storage,
+};
 
 /// Moves every queued byte from `from` to `to` through a small "wire".
-fn transfer<K1: KeySource, K2: KeySource>(
-    from: &mut Connection<[u8; 1024], K1>,
-    to: &mut Connection<[u8; 1024], K2>,
+fn transfer<B: Storage, K1: KeySource, K2: KeySource>(
+    from: &mut Connection<B, K1>,
+    to: &mut Connection<B, K2>,
 ) -> usize {
     let mut wire = [0u8; 256];
     let mut moved = 0;
@@ -68,7 +74,7 @@ fn short(s: &str) -> &str {
     }
 }
 
-fn pump<K: KeySource>(client: &mut Connection<[u8; 1024], K>, server: &mut Connection<[u8; 1024]>) {
+fn pump<B: Storage, K: KeySource>(client: &mut Connection<B, K>, server: &mut Connection<B>) {
     loop {
         drain(client, "client");
         drain(server, "server");
@@ -78,6 +84,61 @@ fn pump<K: KeySource>(client: &mut Connection<[u8; 1024], K>, server: &mut Conne
     }
     drain(client, "client");
     drain(server, "server");
+}
+
+/// Byte `i` of the 1 MiB message, made on the fly (on a board: read from
+/// flash, a file, a sensor), so the message is never held whole.
+fn message_byte(i: usize) -> u8 {
+    (i as u8).wrapping_mul(31) ^ (i >> 8) as u8
+}
+
+const MESSAGE_LEN: usize = 1 << 20;
+
+/// Sends a 1 MiB binary message from `client` to `server` through the
+/// client's 512 bytes of transmit storage; the server checks every byte as
+/// it arrives.
+fn send_a_megabyte<B: Storage, K: KeySource>(
+    client: &mut Connection<B, K>,
+    server: &mut Connection<B>,
+) -> Result<(), rfc6455::Error> {
+    // send_binary_partial takes at most what the transmit storage holds, so
+    // offering the next 1 KiB of the message (more than 512 bytes can ever
+    // take) is as good as offering all of it; the last piece offered is the
+    // true end of the message, and the frame that takes its last byte ends
+    // the message.
+    let mut piece = [0u8; 1024];
+    let (mut sent, mut checked, mut chunks) = (0, 0, 0);
+    let mut wire = [0u8; 256];
+    while checked < MESSAGE_LEN {
+        if sent < MESSAGE_LEN {
+            let len = piece.len().min(MESSAGE_LEN - sent);
+            for (k, b) in piece[..len].iter_mut().enumerate() {
+                *b = message_byte(sent + k);
+            }
+            // 0 when the storage is full: the loop below drains it.
+            sent += client.send_binary_partial(&piece[..len])?;
+        }
+        while let Some(n) = client.poll_transmit(&mut wire) {
+            let mut rest = &wire[..n];
+            while !rest.is_empty() {
+                let taken = server.receive(rest);
+                rest = &rest[taken..];
+                while let Some(event) = server.poll_event() {
+                    let Event::Binary { data, fin } = event? else {
+                        panic!("only the binary message was sent");
+                    };
+                    for (k, b) in data.iter().enumerate() {
+                        assert_eq!(*b, message_byte(checked + k), "byte {}", checked + k);
+                    }
+                    checked += data.len();
+                    chunks += 1;
+                    assert_eq!(fin, checked == MESSAGE_LEN);
+                }
+            }
+        }
+    }
+    println!("server: binary of {checked} bytes in {chunks} chunks, every byte as sent");
+    Ok(())
 }
 
 fn main() -> Result<(), rfc6455::Error> {
@@ -95,8 +156,19 @@ fn main() -> Result<(), rfc6455::Error> {
     let request = ClientRequest::new("device.local")
         .target("/telemetry")
         .subprotocols(&["v1.telemetry"]);
-    let mut client = Connection::client(&request, Config::new(), [0u8; 1024], [0u8; 1024], keys)?;
-    let mut server = Connection::server(Config::new(), [0u8; 1024], [0u8; 1024])?;
+    // Messages larger than the receive storage arrive in chunks (the only
+    // mode without an allocator; with one, whole messages are the default).
+    let config = Config::new().with_message_mode(MessageMode::Stream);
+    let (mut client_rx, mut client_tx) = ([0u8; 1024], [0u8; 512]);
+    let (mut server_rx, mut server_tx) = ([0u8; 1024], [0u8; 512]);
+    let mut client = Connection::client(
+        &request,
+        config,
+        &mut client_rx[..],
+        &mut client_tx[..],
+        keys,
+    )?;
+    let mut server = Connection::server(config, &mut server_rx[..], &mut server_tx[..])?;
 
     pump(&mut client, &mut server);
     server.accept(&Accept::new().subprotocol("v1.telemetry"))?;
@@ -106,31 +178,18 @@ fn main() -> Result<(), rfc6455::Error> {
     server.send_binary(&[0x01, 0x02, 0x03])?;
     pump(&mut client, &mut server);
 
-    // A message larger than the 1 KiB storage arrives in chunks that end on
-    // character boundaries. It is sent in fragments that fit the transmit
-    // storage.
+    // A text larger than the storage on both sides: send_text_partial
+    // queues what fits as one frame (cut at a character boundary) and says
+    // how much it took; the rest goes as the transport drains the storage.
+    // It arrives in chunks that end on character boundaries.
     let big = "Grüße aus dem Gerät! ".repeat(100);
-    let mut pieces = big.as_bytes().chunks(700).peekable();
-    let mut start = 0;
-    while let Some(piece) = pieces.next() {
-        let mut end = start + piece.len();
-        while !big.is_char_boundary(end) {
-            end -= 1;
-        }
-        let fragment = if pieces.peek().is_none() {
-            rfc6455::Fragment::Last
-        } else {
-            rfc6455::Fragment::More
-        };
-        let text = if fragment.is_last() {
-            &big[start..]
-        } else {
-            &big[start..end]
-        };
-        client.send_text_fragment(text, fragment)?;
-        start += text.len();
+    let mut sent = 0;
+    while sent < big.len() {
+        sent += client.send_text_partial(&big[sent..])?;
         pump(&mut client, &mut server);
     }
+
+    send_a_megabyte(&mut client, &mut server)?;
 
     client.ping(b"are you there")?;
     pump(&mut client, &mut server);
