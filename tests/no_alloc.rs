@@ -173,3 +173,105 @@ fn whole_protocol_on_stack_arrays() {
     assert!(client.should_close_transport());
     assert_eq!(ss.texts, 1);
 }
+
+/// Byte `i` of the 1 MiB message, made as it is needed: without an
+/// allocator the message is never held whole.
+fn message_byte(i: usize) -> u8 {
+    (i as u8).wrapping_mul(31) ^ (i >> 8) as u8
+}
+
+const MESSAGE_LEN: usize = 1 << 20;
+
+/// Sends the 1 MiB message from `from` to `to` with `send_binary_partial`
+/// through 512 bytes of transmit storage, offering 1 KiB of it at a time
+/// (more than a frame can ever take, so as good as all of it), the
+/// transport taking `wire_len` bytes at a time; `to` checks every byte as
+/// it arrives. Returns the number of frames and of chunks.
+fn send_megabyte<K1: KeySource, K2: KeySource>(
+    from: &mut Conn<K1>,
+    to: &mut Conn<K2>,
+    wire_len: usize,
+) -> (usize, usize) {
+    let mut piece = [0u8; 1024];
+    let mut wire = [0u8; 512];
+    let (mut sent, mut checked, mut frames, mut chunks) = (0, 0, 0, 0);
+    let mut finished = false;
+    // Every round queues a frame or moves a byte: bounded.
+    for _ in 0..4 * MESSAGE_LEN {
+        if finished {
+            break;
+        }
+        if sent < MESSAGE_LEN {
+            let len = piece.len().min(MESSAGE_LEN - sent);
+            for (k, b) in piece[..len].iter_mut().enumerate() {
+                *b = message_byte(sent + k);
+            }
+            let n = from.send_binary_partial(&piece[..len]).unwrap();
+            assert!(n < len || sent + n == MESSAGE_LEN, "took all of a piece");
+            sent += n;
+            frames += usize::from(n > 0);
+        }
+        let Some(n) = from.poll_transmit(&mut wire[..wire_len]) else {
+            continue;
+        };
+        let mut rest = &wire[..n];
+        for _ in 0..=n {
+            if rest.is_empty() {
+                break;
+            }
+            let taken = to.receive(rest);
+            rest = &rest[taken..];
+            while let Some(event) = to.poll_event() {
+                let Ok(Event::Binary { data, fin }) = event else {
+                    panic!("only the binary message was sent");
+                };
+                assert!(data.len() <= 512, "a chunk within the storage");
+                for (k, b) in data.iter().enumerate() {
+                    assert_eq!(*b, message_byte(checked + k), "byte {}", checked + k);
+                }
+                checked += data.len();
+                chunks += 1;
+                assert_eq!(fin, checked == MESSAGE_LEN, "FIN on the last chunk");
+                finished = fin;
+            }
+        }
+        assert!(rest.is_empty(), "the receiver stalled");
+    }
+    assert!(finished && checked == MESSAGE_LEN && sent == MESSAGE_LEN);
+    assert!(from.poll_transmit(&mut wire).is_none());
+    (frames, chunks)
+}
+
+#[test]
+fn a_megabyte_through_512_bytes_of_transmit_storage() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let keys = move |dest: &mut [u8]| {
+        for b in dest {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *b = state as u8;
+        }
+    };
+    // The only mode without an allocator (with one, set it explicitly).
+    let config = Config::new().with_message_mode(rfc6455::MessageMode::Stream);
+    let mut client =
+        Connection::open(rfc6455::Role::Client, config, [0u8; 512], [0u8; 512], keys).unwrap();
+    let mut server = Connection::open(
+        rfc6455::Role::Server,
+        config,
+        [0u8; 512],
+        [0u8; 512],
+        rfc6455::NoKeys,
+    )
+    .unwrap();
+    for wire_len in [512, 100, 7] {
+        let (frames, chunks) = send_megabyte(&mut client, &mut server, wire_len);
+        // Frames fill at least half the storage, however slow the wire.
+        assert!(frames <= MESSAGE_LEN / 240, "{frames} frames");
+        assert!(chunks >= MESSAGE_LEN / 512);
+        let (frames, _) = send_megabyte(&mut server, &mut client, wire_len);
+        assert!(frames <= MESSAGE_LEN / 240, "{frames} frames");
+    }
+    assert_eq!((client.state(), server.state()), (State::Open, State::Open));
+}
