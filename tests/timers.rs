@@ -887,6 +887,53 @@ fn a_keepalive_without_a_dead_peer_timeout_pings_and_never_fails() {
     }
 }
 
+#[test]
+fn the_dead_peer_deadline_counts_from_the_ping_even_when_time_is_passed_in_late() {
+    // The first handle_timeout after a long gap (a suspended process, an IO
+    // layer that only wakes for deadlines) sends the Ping; the peer gets
+    // the whole dead_peer_timeout to answer it.
+    for role in ROLES {
+        let script = [
+            At(ms(0)),
+            At(sec(45)),
+            At(ms(64_999)),
+            pong(role),
+            At(sec(65)),
+        ];
+        let trace = all_ways(|| open(role, keepalive(20, 20)), &script);
+        assert_eq!(trace.written(Opcode::Ping), [sec(45)]);
+        assert_eq!(trace.at(sec(45)).timeout, Some(sec(65)));
+        assert_eq!(trace.errors(), []);
+        let silent = [At(ms(0)), At(sec(45)), At(ms(64_999)), At(sec(65))];
+        let trace = all_ways(|| open(role, keepalive(20, 20)), &silent);
+        trace.assert_timed_out(Timeout::DeadPeer, sec(65));
+    }
+}
+
+#[test]
+fn keepalive_starts_after_a_slow_decision_with_a_ping_the_client_can_answer() {
+    // The application took a minute to accept. The request was the last
+    // input, so the first Ping goes out at the first handle_timeout after
+    // the accept; the client then has the whole dead_peer_timeout.
+    let config = Config::new()
+        .without_deadlines()
+        .with_keepalive(secs(20), secs(20));
+    let script = [
+        At(ms(0)),
+        Peer(CHROME_REQUEST.to_vec()),
+        At(sec(1)),
+        At(sec(60)),
+        Step::Accept,
+        At(sec(60)),
+        At(ms(79_999)),
+        At(sec(80)),
+    ];
+    let trace = all_ways(|| server(config), &script);
+    assert_eq!(trace.at(sec(1)).timeout, None, "no deadline while deciding");
+    assert_eq!(trace.written(Opcode::Ping), [sec(60)]);
+    trace.assert_timed_out(Timeout::DeadPeer, sec(80));
+}
+
 // --- The close deadline ------------------------------------------------------
 
 #[test]
@@ -1282,4 +1329,39 @@ fn a_clock_that_goes_backwards_counts_as_no_time_passing() {
     ];
     let trace = all_ways(|| server(Config::new()), &script);
     trace.assert_timed_out(Timeout::Handshake, sec(110));
+}
+
+#[test]
+fn a_clock_that_jumps_forward_a_year_makes_deadlines_due_without_overflow() {
+    for role in ROLES {
+        // Open: the jump is a silence; the Ping goes out and the peer still
+        // gets dead_peer_timeout to answer.
+        let script = [
+            At(ms(0)),
+            At(ms(YEAR)),
+            pong(role),
+            At(ms(YEAR + 20 * SECOND)),
+            At(ms(YEAR + 40 * SECOND)),
+            At(ms(YEAR + 60 * SECOND)),
+        ];
+        let trace = all_ways(|| open(role, Config::new()), &script);
+        assert_eq!(
+            trace.written(Opcode::Ping),
+            [ms(YEAR), ms(YEAR + 40 * SECOND)]
+        );
+        assert_eq!(trace.at(ms(YEAR)).timeout, Some(ms(YEAR + 20 * SECOND)));
+        trace.assert_timed_out(Timeout::DeadPeer, ms(YEAR + 60 * SECOND));
+        // Closing: the deadline is due.
+        let script = [At(ms(0)), Step::Close(1000), At(ms(0)), At(ms(YEAR))];
+        let trace = all_ways(|| open(role, Config::new()), &script);
+        trace.assert_timed_out(Timeout::Close, ms(YEAR));
+        // An origin near the end of time.
+        let script = [At(ms(u64::MAX - 1)), At(ms(u64::MAX)), At(END_OF_TIME)];
+        let trace = all_ways(|| open(role, Config::new()), &script);
+        assert!(trace.snaps[1..]
+            .iter()
+            .all(|s| s.timeout.map_or(true, |t| t >= ms(u64::MAX - 1))));
+    }
+    let trace = all_ways(|| server(Config::new()), &[At(ms(0)), At(ms(YEAR))]);
+    trace.assert_timed_out(Timeout::Handshake, ms(YEAR));
 }

@@ -13,7 +13,7 @@
 //! state          deadline (from)                              then
 //! Connecting     handshake_timeout (first handle_timeout)     Timeout::Handshake, nothing sent
 //! Open           keepalive_interval (last input)              a Ping
-//!                + dead_peer_timeout                          Timeout::DeadPeer, nothing sent
+//!                dead_peer_timeout (the Ping)                 Timeout::DeadPeer, nothing sent
 //! CloseSent,     close_timeout (the close began)              Timeout::Close, nothing more sent
 //! CloseReceived
 //! Closed         linger_timeout (the close finished),         should_close_transport() turns true
@@ -39,8 +39,11 @@ pub(super) struct Timers {
     last_heard: Timestamp,
     /// Input arrived since the last `handle_timeout`.
     pub(super) heard: bool,
-    /// The keepalive Ping for the current silence was sent (or tried).
-    pinged: bool,
+    /// When the keepalive Ping for the current silence was sent (or
+    /// tried): the dead-peer deadline counts from it, so a `handle_timeout`
+    /// that comes late sends the Ping and still gives the peer the whole
+    /// `dead_peer_timeout` to answer.
+    pinged: Option<Timestamp>,
     /// The state whose deadline is being timed (the close handshake, or a
     /// client's wait for the end of TCP) and when it began, as of the first
     /// `handle_timeout` that saw it.
@@ -100,7 +103,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         if t.heard {
             t.heard = false;
             t.last_heard = now;
-            t.pinged = false;
+            t.pinged = None;
         }
         let config = self.config;
         match self.state() {
@@ -155,8 +158,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             State::Open => {
                 let idle = t.last_heard + config.keepalive_interval?;
                 match t.pinged {
-                    false => Some(idle),
-                    true => config.dead_peer_timeout.map(|d| idle + d),
+                    None => Some(idle),
+                    Some(pinged) => config.dead_peer_timeout.map(|d| pinged + d),
                 }
             }
             state @ (State::CloseSent | State::CloseReceived) => {
@@ -183,13 +186,17 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         if now < idle_since {
             return;
         }
-        if !self.timers.pinged {
-            self.timers.pinged = true;
-            // If the queue is full the Ping is skipped: the peer is not
-            // reading, and the dead-peer deadline still runs.
-            let _ = self.send_control(Opcode::Ping, &[]);
-        }
-        if is_due(now, idle_since, self.config.dead_peer_timeout) {
+        let pinged = match self.timers.pinged {
+            Some(pinged) => pinged,
+            None => {
+                self.timers.pinged = Some(now);
+                // If the queue is full the Ping is skipped: the peer is not
+                // reading, and the dead-peer deadline still runs.
+                let _ = self.send_control(Opcode::Ping, &[]);
+                now
+            }
+        };
+        if is_due(now, pinged, self.config.dead_peer_timeout) {
             self.time_out(Timeout::DeadPeer);
         }
     }
