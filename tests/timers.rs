@@ -659,6 +659,48 @@ fn a_client_whose_101_comes_in_time_opens_and_starts_the_keepalive() {
     assert_eq!(trace.written(Opcode::Ping), [ms(29_999)]);
 }
 
+/// Runs an IO layer that reads only when `wants_read()` says so (as the
+/// crate docs advise): the peer's `head` reaches the socket 100 bytes a
+/// second; every second the layer reads if it may, calls `handle_timeout`
+/// and drains. Returns the events with the second they were reported at.
+fn read_when_wanted<B: Storage, K: KeySource>(
+    mut conn: Connection<B, K>,
+    head: &[u8],
+) -> Vec<(u64, Ev)> {
+    let mut socket = Vec::new();
+    let mut segments = head.chunks(100);
+    let mut events = Vec::new();
+    let mut out = [0u8; 4096];
+    for s in 0..=30 {
+        socket.extend_from_slice(segments.next().unwrap_or(&[]));
+        if conn.wants_read() && !socket.is_empty() {
+            let n = conn.receive(&socket);
+            socket.drain(..n);
+        }
+        conn.handle_timeout(sec(s));
+        while let Some(event) = conn.poll_event() {
+            events.push((s, Ev::from(event)));
+        }
+        while conn.poll_transmit(&mut out).is_some() {}
+    }
+    events
+}
+
+#[test]
+fn a_head_that_arrives_in_pieces_is_read_in_time_by_an_io_layer_that_follows_wants_read() {
+    let config = Config::new()
+        .without_deadlines()
+        .with_handshake_timeout(secs(10));
+    // The head is complete at the second its last segment arrives.
+    let last_segment = |head: &[u8]| (head.len() as u64 - 1) / 100;
+    let events = read_when_wanted(server(config), CHROME_REQUEST);
+    let done = last_segment(CHROME_REQUEST);
+    assert_eq!(events, [(done, Ev::Upgrade("/chat?room=1".into()))]);
+    let response = switching_protocols();
+    let events = read_when_wanted(client(config), &response);
+    assert_eq!(events, [(last_segment(&response), Ev::Open(None))]);
+}
+
 // --- Keepalive and the dead peer ---------------------------------------------
 
 #[test]

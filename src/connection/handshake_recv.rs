@@ -75,7 +75,12 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
                 Ok(Status::Partial) if self.life.eof() => {
                     return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
                 }
-                Ok(Status::Partial) => return None,
+                Ok(Status::Partial) => {
+                    // Everything received was looked at: the rest of the
+                    // head is wanted (`wants_read`).
+                    self.unpolled = false;
+                    return None;
+                }
             }
         };
         match self.life.opening() {
