@@ -253,7 +253,10 @@ fn feed<B: Storage, K: KeySource>(
 ) {
     let mut ends: Vec<usize> = match way {
         Way::Whole => Vec::new(),
-        Way::Split(at) => vec![at.min(bytes.len())],
+        // Only inside the step: an empty last read would leave nothing
+        // unpolled for PeerThenAt.
+        Way::Split(at) if at < bytes.len() => vec![at],
+        Way::Split(_) => Vec::new(),
         Way::ByteByByte => (1..bytes.len()).collect(),
     };
     ends.push(bytes.len());
@@ -1208,6 +1211,87 @@ fn a_pong_read_but_not_yet_polled_at_the_dead_peer_deadline_is_in_time() {
         let trace = all_ways(|| open(role, keepalive(20, 20)), &script);
         assert_eq!(trace.errors(), [], "{role:?}");
         assert_eq!(trace.at(sec(40)).timeout, Some(sec(60)));
+    }
+}
+
+#[test]
+fn a_head_or_close_read_but_not_yet_polled_at_its_deadline_is_in_time() {
+    // As for the Pong above: the input is in the connection, unseen, when
+    // handle_timeout(deadline) comes; it is handled first.
+    let config = Config::new()
+        .without_deadlines()
+        .with_handshake_timeout(secs(10))
+        .with_close_timeout(secs(10));
+    let (first, rest) = CHROME_REQUEST.split_at(100);
+    let script = [
+        At(ms(0)),
+        Peer(first.to_vec()),
+        PeerThenAt(rest.to_vec(), sec(10)),
+        At(sec(10)),
+    ];
+    let trace = all_ways(|| server(config), &script);
+    assert_eq!(trace.errors(), []);
+    assert_eq!(
+        trace.events(),
+        [(Some(sec(10)), Ev::Upgrade("/chat?room=1".into()))]
+    );
+    let response = switching_protocols();
+    let script = [At(ms(0)), PeerThenAt(response, sec(10)), At(sec(10))];
+    let trace = all_ways(|| client(config), &script);
+    assert_eq!(trace.errors(), []);
+    assert_eq!(trace.last().state, State::Open);
+    for role in ROLES {
+        let script = [
+            At(ms(0)),
+            Step::Close(1000),
+            At(ms(0)),
+            PeerThenAt(from_peer(role, 0x88, &1000u16.to_be_bytes()), sec(10)),
+            At(sec(10)),
+        ];
+        let trace = all_ways(|| open(role, config), &script);
+        assert_eq!(trace.errors(), [], "{role:?}");
+        assert_eq!(trace.last().state, State::Closed);
+    }
+}
+
+#[test]
+fn input_that_does_not_meet_a_deadline_delays_it_by_one_handle_timeout_only() {
+    // The grace is for the input already in at the deadline: a peer that
+    // keeps sending cannot stretch it.
+    let config = Config::new()
+        .without_deadlines()
+        .with_handshake_timeout(secs(10))
+        .with_close_timeout(secs(10));
+    let trickle = || PeerThenAt(b"X-More: 1\r\n".to_vec(), sec(10));
+    let script = [
+        At(ms(0)),
+        Peer(b"GET / HTTP/1.1\r\n".to_vec()),
+        trickle(),
+        trickle(),
+        trickle(),
+    ];
+    let trace = all_ways(|| server(config), &script);
+    assert_eq!(trace.snaps[3].state, State::Connecting);
+    assert_eq!(trace.snaps[3].timeout, Some(sec(10)), "due: ask again");
+    assert_eq!(
+        trace.errors(),
+        [(Some(sec(10)), Error::Timeout(Timeout::Handshake))]
+    );
+    assert_eq!(trace.snaps[4].state, State::Failed);
+    for role in ROLES {
+        let data = || PeerThenAt(from_peer(role, 0x82, b"more"), sec(10));
+        let script = [
+            At(ms(0)),
+            Step::Close(1000),
+            At(ms(0)),
+            data(),
+            data(),
+            data(),
+        ];
+        let trace = all_ways(|| open(role, config), &script);
+        assert_eq!(trace.snaps[4].state, State::CloseSent);
+        assert_eq!(trace.snaps[5].state, State::Failed, "{role:?}");
+        assert_eq!(trace.errors().len(), 1);
     }
 }
 

@@ -9,6 +9,14 @@
 //! calls it only when a deadline is due is late by at most one interval,
 //! and always on the lenient side (a peer is never declared dead early).
 //!
+//! Input comes before deadlines: input taken before `handle_timeout(t)` is
+//! in time for a deadline due at `t`. For the keepalive it counts as heard
+//! at `t`. A head or the peer's Close that no `poll_event` has looked at yet
+//! (a loop that reads, passes the time, then drains) cannot be seen by
+//! `handle_timeout`, so the handshake or close deadline then waits for one
+//! drain: it runs at the next `handle_timeout`, whatever arrived meanwhile,
+//! if that input did not meet it.
+//!
 //! ```text
 //! state          deadline (from)                              then
 //! Connecting     handshake_timeout (first handle_timeout)     Timeout::Handshake, nothing sent
@@ -50,6 +58,9 @@ pub(super) struct Timers {
     phase: Option<(State, Timestamp)>,
     /// A deadline that passed, to report once.
     pub(super) expired: Option<Timeout>,
+    /// A deadline that came due while input waited to be polled, and so
+    /// waits for one drain (it runs at the next `handle_timeout`).
+    deferred: Option<Timeout>,
     /// A client stopped waiting for the server to close TCP.
     pub(super) gave_up_waiting: bool,
 }
@@ -61,7 +72,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     ///
     /// Call it when [`poll_timeout`](Self::poll_timeout)'s time comes, and
     /// best also after every read; then drain events and output as after
-    /// any input. Time that goes backwards counts as no time passing.
+    /// any input. Input taken before the call is in time for a deadline due
+    /// at `now` (a head or the peer's Close not yet drained gets that one
+    /// drain: the deadline then runs at the next call). Time that goes
+    /// backwards counts as no time passing.
     ///
     /// # Examples
     ///
@@ -109,7 +123,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         match self.state() {
             State::Connecting if self.life.awaits_peer_head() => {
                 if is_due(now, self.timers.started, config.handshake_timeout) {
-                    self.time_out(Timeout::Handshake);
+                    self.time_out_after_input(Timeout::Handshake);
                 }
             }
             State::Connecting | State::Failed => {}
@@ -117,7 +131,12 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             state @ (State::CloseSent | State::CloseReceived) => {
                 let since = self.timers.phase_since(state, now);
                 if is_due(now, since, config.close_timeout) {
-                    self.time_out(Timeout::Close);
+                    match state {
+                        // The peer's Close may be in the input.
+                        State::CloseSent => self.time_out_after_input(Timeout::Close),
+                        // Only our echo, not input, ends this state.
+                        _ => self.time_out(Timeout::Close),
+                    }
                 }
             }
             State::Closed => {
@@ -199,6 +218,17 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         if is_due(now, pinged, self.config.dead_peer_timeout) {
             self.time_out(Timeout::DeadPeer);
         }
+    }
+
+    /// A deadline that the peer's input can meet (its head, its Close)
+    /// passed: unless input taken before it still waits for `poll_event`,
+    /// which then comes first, once.
+    fn time_out_after_input(&mut self, kind: Timeout) {
+        if self.unpolled && self.timers.deferred != Some(kind) {
+            self.timers.deferred = Some(kind);
+            return;
+        }
+        self.time_out(kind);
     }
 
     /// A deadline passed: the connection fails with nothing more sent.
