@@ -476,7 +476,7 @@ fn poll_timeout_asks_for_the_time_first_when_deadlines_are_on() {
 
 // --- The handshake deadline --------------------------------------------------
 
-/// The first `n` bytes of the standard request.
+/// The first half of the standard request.
 fn half_request() -> Vec<u8> {
     CHROME_REQUEST[..CHROME_REQUEST.len() / 2].to_vec()
 }
