@@ -137,3 +137,23 @@ SEND = {
 }
 for name, data in SEND.items():
     write("send", name, data)
+
+# timers takes a header (connection kind; handshake, keepalive, dead-peer,
+# close and linger deadlines; misc bits), then ops (see the target):
+# 0 n bytes: raw input; 1+13k n payload: a frame (k: text, binary, ping,
+# pong, text more, continuation, close); 2: the opening head (132: then the
+# time before the drain); 3 b: +10*b ms; 4 hi lo: +secs; 5 b: -b secs;
+# 6 c: a year, near or at the end of time; 7: to the deadline; 8 c n data: a
+# command; 9: stall/flow; 10: EOF; 11: the same time again; 12 n bytes: raw
+# input, then the time before the drain.
+TEN_S, TWENTY_S, ONE_S = 4, 5, 3
+slow = bytes([11])
+for byte in REQUESTS["rfc"][:20]:
+    slow += bytes([0, 1, byte, 4, 0, 1])
+write("timers", "slowloris-server", bytes([0, TEN_S, TWENTY_S, TWENTY_S, TEN_S, ONE_S, 0]) + slow + b"\x07\x07")
+keepalive = (b"\x0b\x07" + bytes([40, 0]) + b"\x07\x03\x32" + bytes([1, 5]) + b"hello"
+             + b"\x07\x07\x05\x1e\x06\x00\x07\x07")
+write("timers", "keepalive-open-server", bytes([2, 0, TWENTY_S, TWENTY_S, TEN_S, ONE_S, 0]) + keepalive)
+closing = (b"\x0b" + bytes([132]) + b"\x0b" + bytes([8, 4, 0]) + bytes([79, 2, 0x03, 0xE8])
+           + b"\x07\x07\x09" + bytes([8, 1, 40]) + b"x" * 40 + b"\x07")
+write("timers", "close-linger-client", bytes([1, TEN_S, TWENTY_S, TWENTY_S, TEN_S, ONE_S, 1]) + closing)

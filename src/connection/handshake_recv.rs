@@ -76,7 +76,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
                     return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
                 }
                 Ok(Status::Partial) => {
-                    // Drained: the rest of the head is to be read.
+                    // Everything received was looked at: the rest of the
+                    // head is wanted (`wants_read`).
                     self.unpolled = false;
                     return None;
                 }

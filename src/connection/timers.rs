@@ -9,11 +9,19 @@
 //! calls it only when a deadline is due is late by at most one interval,
 //! and always on the lenient side (a peer is never declared dead early).
 //!
+//! Input comes before deadlines: input taken before `handle_timeout(t)` is
+//! in time for a deadline due at `t`. For the keepalive it counts as heard
+//! at `t`. A head or the peer's Close that no `poll_event` has looked at yet
+//! (a loop that reads, passes the time, then drains) cannot be seen by
+//! `handle_timeout`, so the handshake or close deadline then waits for one
+//! drain: it runs at the next `handle_timeout`, whatever arrived meanwhile,
+//! if that input did not meet it.
+//!
 //! ```text
 //! state          deadline (from)                              then
 //! Connecting     handshake_timeout (first handle_timeout)     Timeout::Handshake, nothing sent
 //! Open           keepalive_interval (last input)              a Ping
-//!                + dead_peer_timeout                          Timeout::DeadPeer, nothing sent
+//!                dead_peer_timeout (the Ping)                 Timeout::DeadPeer, nothing sent
 //! CloseSent,     close_timeout (the close began)              Timeout::Close, nothing more sent
 //! CloseReceived
 //! Closed         linger_timeout (the close finished),         should_close_transport() turns true
@@ -39,14 +47,20 @@ pub(super) struct Timers {
     last_heard: Timestamp,
     /// Input arrived since the last `handle_timeout`.
     pub(super) heard: bool,
-    /// The keepalive Ping for the current silence was sent (or tried).
-    pinged: bool,
+    /// When the keepalive Ping for the current silence was sent (or
+    /// tried): the dead-peer deadline counts from it, so a `handle_timeout`
+    /// that comes late sends the Ping and still gives the peer the whole
+    /// `dead_peer_timeout` to answer.
+    pinged: Option<Timestamp>,
     /// The state whose deadline is being timed (the close handshake, or a
     /// client's wait for the end of TCP) and when it began, as of the first
     /// `handle_timeout` that saw it.
     phase: Option<(State, Timestamp)>,
     /// A deadline that passed, to report once.
     pub(super) expired: Option<Timeout>,
+    /// A deadline that came due while input waited to be polled, and so
+    /// waits for one drain (it runs at the next `handle_timeout`).
+    deferred: Option<Timeout>,
     /// A client stopped waiting for the server to close TCP.
     pub(super) gave_up_waiting: bool,
 }
@@ -58,7 +72,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     ///
     /// Call it when [`poll_timeout`](Self::poll_timeout)'s time comes, and
     /// best also after every read; then drain events and output as after
-    /// any input. Time that goes backwards counts as no time passing.
+    /// any input. Input taken before the call is in time for a deadline due
+    /// at `now` (a head or the peer's Close not yet drained gets that one
+    /// drain: the deadline then runs at the next call). Time that goes
+    /// backwards counts as no time passing.
     ///
     /// # Examples
     ///
@@ -100,13 +117,13 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         if t.heard {
             t.heard = false;
             t.last_heard = now;
-            t.pinged = false;
+            t.pinged = None;
         }
         let config = self.config;
         match self.state() {
             State::Connecting if self.life.awaits_peer_head() => {
                 if is_due(now, self.timers.started, config.handshake_timeout) {
-                    self.time_out(Timeout::Handshake);
+                    self.time_out_after_input(Timeout::Handshake);
                 }
             }
             State::Connecting | State::Failed => {}
@@ -114,7 +131,12 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             state @ (State::CloseSent | State::CloseReceived) => {
                 let since = self.timers.phase_since(state, now);
                 if is_due(now, since, config.close_timeout) {
-                    self.time_out(Timeout::Close);
+                    match state {
+                        // The peer's Close may be in the input.
+                        State::CloseSent => self.time_out_after_input(Timeout::Close),
+                        // Only our echo, not input, ends this state.
+                        _ => self.time_out(Timeout::Close),
+                    }
                 }
             }
             State::Closed => {
@@ -155,8 +177,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             State::Open => {
                 let idle = t.last_heard + config.keepalive_interval?;
                 match t.pinged {
-                    false => Some(idle),
-                    true => config.dead_peer_timeout.map(|d| idle + d),
+                    None => Some(idle),
+                    Some(pinged) => config.dead_peer_timeout.map(|d| pinged + d),
                 }
             }
             state @ (State::CloseSent | State::CloseReceived) => {
@@ -183,15 +205,30 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         if now < idle_since {
             return;
         }
-        if !self.timers.pinged {
-            self.timers.pinged = true;
-            // If the queue is full the Ping is skipped: the peer is not
-            // reading, and the dead-peer deadline still runs.
-            let _ = self.send_control(Opcode::Ping, &[]);
-        }
-        if is_due(now, idle_since, self.config.dead_peer_timeout) {
+        let pinged = match self.timers.pinged {
+            Some(pinged) => pinged,
+            None => {
+                self.timers.pinged = Some(now);
+                // If the queue is full the Ping is skipped: the peer is not
+                // reading, and the dead-peer deadline still runs.
+                let _ = self.send_control(Opcode::Ping, &[]);
+                now
+            }
+        };
+        if is_due(now, pinged, self.config.dead_peer_timeout) {
             self.time_out(Timeout::DeadPeer);
         }
+    }
+
+    /// A deadline that the peer's input can meet (its head, its Close)
+    /// passed: unless input taken before it still waits for `poll_event`,
+    /// which then comes first, once.
+    fn time_out_after_input(&mut self, kind: Timeout) {
+        if self.unpolled && self.timers.deferred != Some(kind) {
+            self.timers.deferred = Some(kind);
+            return;
+        }
+        self.time_out(kind);
     }
 
     /// A deadline passed: the connection fails with nothing more sent.
