@@ -6,7 +6,8 @@
 //! for 100 connections of 50 messages each. Messages alternate between text
 //! (with multi-byte characters) and binary, of sizes from 0 to about 3 KB;
 //! up to 8 are in flight per connection. Each connection ends with a close
-//! handshake. Exits 0 if every echo matched and every close was clean.
+//! handshake, and TCP is closed in order (`tokio_io::close`). Exits 0 if
+//! every echo matched and every close was clean.
 
 mod tokio_io;
 mod url;
@@ -92,12 +93,14 @@ async fn session(url: &str, id: usize, count: usize) -> io::Result<()> {
             while let Some(event) = conn.poll_event() {
                 event.map_err(io::Error::other)?;
             }
-            return match (conn.state(), sent - in_flight.len()) {
+            let outcome = match (conn.state(), sent - in_flight.len()) {
                 (State::Closed, echoed) if echoed == count => Ok(()),
                 (state, echoed) => Err(io::Error::other(format!(
                     "ended in {state:?} after {echoed} of {count} echoes"
                 ))),
             };
+            tokio_io::close(socket).await?;
+            return outcome;
         }
     }
 }
