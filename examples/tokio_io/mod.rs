@@ -105,7 +105,14 @@ pub async fn send<K: KeySource>(
 ///
 /// A reset or a peer that is already gone ends the wait early and is not an
 /// error.
-pub async fn close(mut socket: TcpStream) -> io::Result<()> {
+pub async fn close(socket: TcpStream) -> io::Result<()> {
+    // Boxed: every connection's task is as large as its largest state, and
+    // the timer of this one would otherwise cost each idle connection too.
+    Box::pin(linger(socket)).await
+}
+
+/// The body of [`close`].
+async fn linger(mut socket: TcpStream) -> io::Result<()> {
     match socket.shutdown().await {
         Err(e) if e.kind() == io::ErrorKind::NotConnected => return Ok(()),
         other => other?,
@@ -118,7 +125,7 @@ pub async fn close(mut socket: TcpStream) -> io::Result<()> {
             Err(_deadline) => break,
         }
         // Not held across an `await`, so the buffer is on the stack only
-        // while lingering, not in every connection's task.
+        // while lingering, not in the task.
         let mut discard = [0; 8 << 10];
         match socket.try_read(&mut discard) {
             Ok(0) => break,
