@@ -16,7 +16,10 @@
 #
 # Environment (all optional): IDLE_RSS_PORT (19301), IDLE_RSS_SERVER (a
 # tokio_echo binary to measure instead of the one built here, e.g. one built
-# from another commit).
+# from another commit), IDLE_RSS_WARM_UP (0: that many connections of 20
+# messages each are echoed before measuring, as a server that has carried
+# traffic holds memory its allocator keeps; the first reading is taken after
+# them).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -62,7 +65,11 @@ until (exec 4<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
     kill -0 "$server_pid" 2>/dev/null || { cat "$scratch/server.log" >&2; exit 1; }
     sleep 0.1
 done
-sleep 0.5 # let the probe's connection end
+warm_up=${IDLE_RSS_WARM_UP:-0}
+if ((warm_up > 0)); then
+    "$bin/tokio_client" "ws://127.0.0.1:$port/" "$warm_up" 20 >&2
+fi
+sleep 0.5 # let the probe's (and the warm-up's) connections end
 before=$(rss "$server_pid")
 
 # The client holds the connections until its standard input ends (fd 3,
@@ -97,4 +104,6 @@ client_pid=""
 grep 'passed, ' "$scratch/client.log" >&2 || true
 
 echo "server RSS: $((before / 1024)) KiB before, $((after / 1024)) KiB with $connections idle connections"
-echo "RSS per idle connection: $(((after - before) / connections)) bytes ($connections connections)"
+warmed=""
+((warm_up == 0)) || warmed=", after $warm_up warm-up connections"
+echo "RSS per idle connection: $(((after - before) / connections)) bytes ($connections connections$warmed)"
