@@ -67,7 +67,14 @@ fn read_text(url: &str) -> io::Result<String> {
         if conn.should_close_transport() {
             break;
         }
-        let n = socket.read(conn.spare_mut())?;
+        let n = match socket.read(conn.spare_mut()) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // A reset ends the transport like a FIN: Autobahn's server
+            // resets once it has our Close.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => 0,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             conn.receive_eof();
             conn.commit(n);

@@ -165,6 +165,7 @@ pub fn flush<K: KeySource>(
 /// error.
 pub fn close(mut socket: TcpStream) -> io::Result<()> {
     match socket.shutdown(Shutdown::Write) {
+        // The peer reset the connection: there is nothing left to close.
         Err(e) if e.kind() == io::ErrorKind::NotConnected => return Ok(()),
         other => other?,
     }
