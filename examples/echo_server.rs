@@ -4,8 +4,8 @@
 //! It accepts any path and Origin, selects the first offered subprotocol that
 //! is `chat` or `superchat`, echoes every message with its type, and closes
 //! TCP after the close handshake (lingering until the client's FIN, so the
-//! last Close frame is never lost to a reset). This is the server the Autobahn TestSuite
-//! runs against (`scripts/autobahn.sh server`).
+//! last Close frame is never lost to a reset). This is the server the
+//! Autobahn TestSuite runs against (`scripts/autobahn.sh server`).
 
 mod common;
 

@@ -58,10 +58,18 @@ done
 load=$(uptime | sed 's/.*load average: //')
 rates=()
 for ((run = 1; run <= runs; run++)); do
-    out=$(timeout 120 "$bin/tokio_client" --throughput "ws://127.0.0.1:$port/" \
-        "$connections" "$size" "$seconds") || { log "run $run failed:"; echo "$out" >&2; exit 1; }
-    echo "run $run: $(head -1 <<<"$out" | sed 's/^tokio_client: //')"
-    rates+=("$(head -1 <<<"$out" | sed -E 's/^tokio_client: ([0-9]+) msg\/s.*/\1/')")
+    if ! out=$(timeout 120 "$bin/tokio_client" --throughput "ws://127.0.0.1:$port/" \
+        "$connections" "$size" "$seconds"); then
+        log "run $run failed:"
+        echo "$out" >&2
+        exit 1
+    fi
+    first=$(head -1 <<<"$out")
+    echo "run $run: ${first#tokio_client: }"
+    rates+=("$(sed -E 's/^tokio_client: ([0-9]+) msg\/s.*/\1/' <<<"$first")")
 done
-median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{ r[NR] = $1 } END { print (NR % 2) ? r[(NR + 1) / 2] : int((r[NR / 2] + r[NR / 2 + 1]) / 2) }')
-echo "$size-byte echo: $median msg/s (median of $runs runs, $connections connections; load average before: $load)"
+median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '
+    { r[NR] = $1 }
+    END { print (NR % 2) ? r[(NR + 1) / 2] : int((r[NR / 2] + r[NR / 2 + 1]) / 2) }')
+echo "$size-byte echo: $median msg/s (median of $runs runs, $connections connections;" \
+    "load average before: $load)"

@@ -103,7 +103,9 @@ wait "$client_pid" || log "the client reported failures (see above)"
 client_pid=""
 grep 'passed, ' "$scratch/client.log" >&2 || true
 
-echo "server RSS: $((before / 1024)) KiB before, $((after / 1024)) KiB with $connections idle connections"
+echo "server RSS: $((before / 1024)) KiB before," \
+    "$((after / 1024)) KiB with $connections idle connections"
 warmed=""
 ((warm_up == 0)) || warmed=", after $warm_up warm-up connections"
-echo "RSS per idle connection: $(((after - before) / connections)) bytes ($connections connections$warmed)"
+per_connection=$(((after - before) / connections))
+echo "RSS per idle connection: $per_connection bytes ($connections connections$warmed)"

@@ -153,10 +153,10 @@ pub fn flush<K: KeySource>(
 ///
 /// Call it once the connection says [`Connection::should_close_transport`],
 /// or after a failure once the queued output (the Close frame) is written.
-/// Dropping a socket with unread input makes the kernel send a reset
-/// instead of a FIN (RFC 1122 §4.2.2.13), and a reset destroys data in
-/// flight: the peer may never read our Close frame. A browser then reports
-/// code 1006 and `wasClean == false` though we closed properly, for
+/// Dropping a socket with unread input makes the kernel send a reset instead
+/// of a FIN (RFC 1122 §4.2.2.13), and on a reset the peer's kernel drops what
+/// its application has not read yet: our Close frame with it. A browser then
+/// reports code 1006 and `wasClean == false` though we closed properly, for
 /// instance after a message over our limit (1009) whose rest was still
 /// arriving. Reading until the peer's FIN also means it saw ours: the close
 /// was orderly on both sides.
