@@ -67,10 +67,10 @@ async fn route(mut socket: TcpStream, hub: broadcast::Sender<Frame>) -> io::Resu
         match scanner.scan(&head[..len]) {
             Ok(Status::Complete(_)) => break,
             Ok(Status::Partial) if len == head.len() => {
-                return respond(&mut socket, HandshakeError::HeadTooLarge.into()).await;
+                return respond(socket, HandshakeError::HeadTooLarge.into()).await;
             }
             Ok(Status::Partial) => {}
-            Err(e) => return respond(&mut socket, e.into()).await,
+            Err(e) => return respond(socket, e.into()).await,
         }
         let n = socket.read(&mut head[len..]).await?;
         if n == 0 {
@@ -89,17 +89,22 @@ async fn route(mut socket: TcpStream, hub: broadcast::Sender<Frame>) -> io::Resu
                  Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{PAGE}",
                 PAGE.len()
             );
-            socket.write_all(response.as_bytes()).await
+            socket.write_all(response.as_bytes()).await?;
+            tokio_io::close(socket).await
         }
         "/ws" => chat(socket, &head[..len], hub).await,
-        _ => respond(&mut socket, Rejection::new(404).body(b"not found")).await,
+        _ => respond(socket, Rejection::new(404).body(b"not found")).await,
     }
 }
 
-async fn respond(socket: &mut TcpStream, response: Rejection<'_>) -> io::Result<()> {
+/// Answers with `response` and closes: in order, since the rest of a head
+/// too large to read may still be arriving, and a reset would destroy the
+/// answer.
+async fn respond(mut socket: TcpStream, response: Rejection<'_>) -> io::Result<()> {
     let mut out = [0; 512];
     let n = response.write(&mut out).map_err(io::Error::other)?;
-    socket.write_all(&out[..n]).await
+    socket.write_all(&out[..n]).await?;
+    tokio_io::close(socket).await
 }
 
 /// What to do once the event that asked for it is no longer borrowed.
@@ -163,7 +168,10 @@ async fn chat(mut socket: TcpStream, head: &[u8], hub: broadcast::Sender<Frame>)
         }
         tokio_io::flush(&mut socket, &mut conn).await?;
         if conn.should_close_transport() {
-            return Ok(());
+            // After a message over the limit, its rest is still arriving:
+            // dropping the socket now would reset the connection and the
+            // browser would never see the 1009 Close just written.
+            return tokio_io::close(socket).await;
         }
         tokio::select! {
             ready = socket.readable() => {

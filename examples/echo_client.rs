@@ -3,7 +3,7 @@
 //! `cargo run --example echo_client -- ws://127.0.0.1:9001/path?query` opens
 //! one connection to that URL, echoes every message, and exits 0 after a
 //! clean close (non-zero on a failed handshake, a protocol error or an I/O
-//! error).
+//! error). Either way TCP is closed in order, with `common::close`.
 //!
 //! `echo_client --autobahn ws://127.0.0.1:9002 AGENT` runs the Autobahn
 //! TestSuite's client loop: `getCaseCount`, then `runCase?case=N&agent=AGENT`
@@ -39,32 +39,55 @@ fn connect(url: &str) -> io::Result<(TcpStream, Connection<Vec<u8>, StdKeys>)> {
     Ok((socket, conn))
 }
 
-/// Echoes on one connection to `url`; true after a clean close.
+/// Echoes on one connection to `url`, then closes TCP in order.
 fn run(url: &str) -> io::Result<common::Ended> {
     let (mut socket, mut conn) = connect(url)?;
-    common::echo(&mut socket, &mut conn, |_| None)
+    let ended = common::echo(&mut socket, &mut conn, |_| None)?;
+    common::close(socket)?;
+    Ok(ended)
 }
 
-/// Reads the first text message on `url` (for `getCaseCount`).
+/// Reads the text the server sends on `url` (for `getCaseCount`), answering
+/// its close.
 fn read_text(url: &str) -> io::Result<String> {
     use std::io::Read;
     let (mut socket, mut conn) = connect(url)?;
+    let mut text = String::new();
+    let mut failure = None;
     loop {
-        common::flush(&mut socket, &mut conn)?;
         while let Some(event) = conn.poll_event() {
-            match event.map_err(io::Error::other)? {
-                Event::Text { data, .. } => return Ok(data.to_owned()),
-                Event::Close { code, .. } => {
-                    return Err(io::Error::other(format!("closed with {code}")))
-                }
-                _ => {}
+            match event {
+                Ok(Event::Text { data, .. }) => text.push_str(data),
+                Ok(_) => {}
+                // The connection queued its Close: send it before giving up.
+                Err(e) => failure = Some(e),
             }
         }
-        let n = socket.read(conn.spare_mut())?;
+        common::flush(&mut socket, &mut conn)?;
+        if conn.should_close_transport() {
+            break;
+        }
+        let n = match socket.read(conn.spare_mut()) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // A reset ends the transport like a FIN: Autobahn's server
+            // resets once it has our Close.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => 0,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
+            conn.receive_eof();
+            conn.commit(n);
+            while conn.poll_event().is_some() {}
+            break;
         }
         conn.commit(n);
+    }
+    common::close(socket)?;
+    match failure {
+        Some(e) => Err(io::Error::other(e)),
+        None if text.is_empty() => Err(io::Error::other("the server sent no text")),
+        None => Ok(text),
     }
 }
 

@@ -3,8 +3,9 @@
 //! Run with `cargo run --release --example echo_server -- 127.0.0.1:9001`.
 //! It accepts any path and Origin, selects the first offered subprotocol that
 //! is `chat` or `superchat`, echoes every message with its type, and closes
-//! TCP after the close handshake. This is the server the Autobahn TestSuite
-//! runs against (`scripts/autobahn.sh server`).
+//! TCP after the close handshake (lingering until the client's FIN, so the
+//! last Close frame is never lost to a reset). This is the server the
+//! Autobahn TestSuite runs against (`scripts/autobahn.sh server`).
 
 mod common;
 
@@ -31,7 +32,8 @@ fn serve(mut socket: TcpStream) -> io::Result<()> {
     if let Some(error) = ended.error {
         eprintln!("echo_server: {}: {error}", socket.peer_addr()?);
     }
-    Ok(())
+    // The Close frame is written: FIN, then wait for the client's.
+    common::close(socket)
 }
 
 fn main() -> io::Result<()> {

@@ -5,7 +5,7 @@
 //! Like `echo_server`, it accepts any path and Origin, selects the
 //! subprotocol `chat` or `superchat` when offered, echoes every message with
 //! its type (chunk by chunk, so messages of any size), and closes TCP after
-//! the close handshake.
+//! the close handshake (lingering until the client's FIN, `tokio_io::close`).
 
 mod tokio_io;
 
@@ -54,7 +54,10 @@ async fn serve(mut socket: TcpStream) -> io::Result<()> {
         if conn.should_close_transport() || !tokio_io::read(&mut socket, &mut conn).await? {
             // After the transport ended, report what is left (a 1006 Close).
             while conn.poll_event().is_some() {}
-            return tokio_io::flush(&mut socket, &mut conn).await.or(Ok(()));
+            if tokio_io::flush(&mut socket, &mut conn).await.is_err() {
+                return Ok(()); // the peer is gone: nothing to close in order
+            }
+            return tokio_io::close(socket).await;
         }
     }
 }

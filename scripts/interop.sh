@@ -12,7 +12,8 @@
 #                      server for echo_client
 #   node ws            the same, plus 1,000 clients of the chat example
 #   tokio_client       200 concurrent connections to each echo server
-#   chromium           the chat page in two tabs, and echoes, subprotocols and
+#   chromium           the chat page in two tabs, a message over the chat's
+#                      limit (a clean 1009 close), and echoes, subprotocols and
 #                      close codes from a page (screenshot in reports/interop/)
 #
 # Each suite prints `N passed, N failed`; the script exits non-zero if any

@@ -1,8 +1,10 @@
 //! The echo loop shared by `echo_server` and `echo_client`: the reference way
-//! to drive a `Connection` over a blocking `std::net::TcpStream`.
+//! to drive a `Connection` over a blocking `std::net::TcpStream`, and to
+//! close that stream without losing the last bytes written ([`close`]).
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, TcpStream};
+use std::time::{Duration, Instant};
 
 use rfc6455::{Accept, Connection, Error, Event, Fragment, KeySource, MessageKind, Request, State};
 
@@ -17,12 +19,21 @@ pub struct Ended {
     pub error: Option<Error>,
 }
 
+/// How long [`close`] waits for the peer to end its side of the transport.
+/// Long enough for a peer to read our Close frame and answer it, short enough
+/// that a peer which never closes holds a thread for a moment only.
+pub const LINGER: Duration = Duration::from_secs(2);
+
+/// How many bytes [`close`] reads and discards at most, so a peer that keeps
+/// sending cannot keep the connection open until the deadline at full speed.
+pub const LINGER_MAX_BYTES: usize = 1 << 20;
+
 /// Picks the subprotocol a server accepts, from the client's request.
 pub type Chooser = fn(&Request<'_>) -> Option<&'static str>;
 
 /// Runs `conn` over `socket`, echoing every message, until the transport
-/// should close. Pings are answered and Close frames echoed by the
-/// connection itself.
+/// should close (then hand the socket to [`close`]). Pings are answered and
+/// Close frames echoed by the connection itself.
 pub fn echo<K: KeySource>(
     socket: &mut TcpStream,
     conn: &mut Connection<Vec<u8>, K>,
@@ -131,6 +142,60 @@ pub fn flush<K: KeySource>(
         socket.write_all(out)?;
         let n = out.len();
         conn.advance_transmit(n);
+    }
+    Ok(())
+}
+
+/// Closes a TCP connection without destroying what was last written: shuts
+/// down the write side (a FIN after the queued bytes), then reads and
+/// discards input until the peer ends its side, [`LINGER`] passes or
+/// [`LINGER_MAX_BYTES`] were discarded, and only then closes the socket.
+///
+/// Call it once the connection says [`Connection::should_close_transport`],
+/// or after a failure once the queued output (the Close frame) is written.
+/// Dropping a socket with unread input makes the kernel send a reset instead
+/// of a FIN (RFC 1122 §4.2.2.13), and on a reset the peer's kernel drops what
+/// its application has not read yet: our Close frame with it. A browser then
+/// reports code 1006 and `wasClean == false` though we closed properly, for
+/// instance after a message over our limit (1009) whose rest was still
+/// arriving. Reading until the peer's FIN also means it saw ours: the close
+/// was orderly on both sides.
+///
+/// A reset or a peer that is already gone ends the wait early and is not an
+/// error.
+pub fn close(mut socket: TcpStream) -> io::Result<()> {
+    match socket.shutdown(Shutdown::Write) {
+        // The peer reset the connection: there is nothing left to close.
+        Err(e) if e.kind() == io::ErrorKind::NotConnected => return Ok(()),
+        other => other?,
+    }
+    let deadline = Instant::now() + LINGER;
+    let mut discard = [0; 8 << 10];
+    let mut discarded = 0;
+    while discarded < LINGER_MAX_BYTES {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        socket.set_read_timeout(Some(left))?;
+        match socket.read(&mut discard) {
+            Ok(0) => break,
+            Ok(n) => discarded += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            // The deadline (Unix says WouldBlock, Windows TimedOut), or the
+            // peer reset: either way there is nothing more to wait for.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                break
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(())
 }

@@ -4,14 +4,25 @@
 //! Bytes are read straight into the connection's receive storage
 //! (`spare_mut` + `commit`) and queued output is written straight from its
 //! transmit storage (`peek_transmit` + `advance_transmit`): no copies besides
-//! the kernel's.
+//! the kernel's. When the connection is done, [`close`] ends TCP without
+//! losing the last bytes written.
 #![allow(dead_code)] // each example uses a part
 
 use std::io;
+use std::time::Duration;
 
 use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+/// How long [`close`] waits for the peer to end its side of the transport.
+/// Long enough for a peer to read our Close frame and answer it, short enough
+/// that a peer which never closes holds a task for a moment only.
+pub const LINGER: Duration = Duration::from_secs(2);
+
+/// How many bytes [`close`] reads and discards at most, so a peer that keeps
+/// sending cannot keep the connection open until the deadline at full speed.
+pub const LINGER_MAX_BYTES: usize = 1 << 20;
 
 /// The storage both examples hand to a connection.
 pub type Conn<K> = Connection<Vec<u8>, K>;
@@ -74,4 +85,55 @@ pub async fn send<K: KeySource>(
             other => return other.map_err(io::Error::other),
         }
     }
+}
+
+/// Closes a TCP connection without destroying what was last written: shuts
+/// down the write side (`shutdown(Write)`: a FIN after the queued bytes),
+/// then reads and discards input until the peer ends its side, [`LINGER`]
+/// passes or [`LINGER_MAX_BYTES`] were discarded, and only then closes the
+/// socket.
+///
+/// Call it once the connection says `should_close_transport()`, or after a
+/// failure once the queued output (the Close frame) is written. Dropping a
+/// socket with unread input makes the kernel send a reset instead of a FIN
+/// (RFC 1122 §4.2.2.13), and on a reset the peer's kernel drops what its
+/// application has not read yet: our Close frame with it. A browser then
+/// reports code 1006 and `wasClean == false` though we closed properly, for
+/// instance after a message over our limit (1009) whose rest was still
+/// arriving. Reading until the peer's FIN also means it saw ours: the close
+/// was orderly on both sides.
+///
+/// A reset or a peer that is already gone ends the wait early and is not an
+/// error.
+pub async fn close(socket: TcpStream) -> io::Result<()> {
+    // Boxed: every connection's task is as large as its largest state, and
+    // the timer of this one would otherwise cost each idle connection too.
+    Box::pin(linger(socket)).await
+}
+
+/// The body of [`close`].
+async fn linger(mut socket: TcpStream) -> io::Result<()> {
+    match socket.shutdown().await {
+        Err(e) if e.kind() == io::ErrorKind::NotConnected => return Ok(()),
+        other => other?,
+    }
+    let deadline = tokio::time::Instant::now() + LINGER;
+    let mut discarded = 0;
+    while discarded < LINGER_MAX_BYTES {
+        match tokio::time::timeout_at(deadline, socket.readable()).await {
+            Ok(ready) => ready?,
+            Err(_deadline) => break,
+        }
+        // Not held across an `await`, so the buffer is on the stack only
+        // while lingering, not in the task.
+        let mut discard = [0; 8 << 10];
+        match socket.try_read(&mut discard) {
+            Ok(0) => break,
+            Ok(n) => discarded += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
