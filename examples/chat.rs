@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use rfc6455::{
     Accept, CloseCode, Config, Connection, Encoder, Error, Event, Fragment, MessageMode, NoKeys,
-    Opcode, State, Status,
+    Opcode, State, Status, UsageError,
 };
 use rfc6455::{HandshakeError, HeadLimits, HeadScanner, Rejection, RequestHead};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -216,7 +216,9 @@ async fn queue(
 ) -> io::Result<()> {
     loop {
         match conn.send_prepared(frame) {
-            Err(Error::BufferTooSmall(_)) if !conn.peek_transmit().is_empty() => {
+            Err(Error::Usage(UsageError::QueueFull) | Error::BufferTooSmall(_))
+                if !conn.peek_transmit().is_empty() =>
+            {
                 tokio_io::flush(socket, conn).await?;
             }
             // Closing or closed: the message is not for this connection.

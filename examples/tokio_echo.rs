@@ -4,7 +4,7 @@
 //! Run with `cargo run --release --example tokio_echo -- 127.0.0.1:9001`.
 //! Like `echo_server`, it accepts any path and Origin, selects the
 //! subprotocol `chat` or `superchat` when offered, echoes every message with
-//! its type (chunk by chunk, so messages of any size), and closes TCP after
+//! its type (whole, so messages of any size up to the limits), and closes TCP after
 //! the close handshake (lingering until the client's FIN, `tokio_io::close`).
 
 mod tokio_io;
@@ -14,16 +14,12 @@ use std::io;
 use rfc6455::{Accept, Config, Connection, Event, Fragment, MessageKind};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Receive storage: larger messages are echoed chunk by chunk.
-const STORAGE: usize = 64 << 10;
-
 async fn serve(mut socket: TcpStream) -> io::Result<()> {
     socket.set_nodelay(true)?;
-    // The transmit storage holds a whole echoed chunk plus control frames.
-    let mut conn = Connection::server(Config::new(), vec![0; STORAGE], vec![0; 2 * STORAGE])
-        .map_err(io::Error::other)?;
+    // Growable storage: it grows with the messages and is given back when idle.
+    let mut conn =
+        Connection::server(Config::new(), Vec::new(), Vec::new()).map_err(io::Error::other)?;
     // Events borrow the connection: what is echoed is copied out first.
-    let mut reply = Vec::with_capacity(STORAGE);
     loop {
         while let Some(event) = conn.poll_event() {
             let (kind, data, fin) = match event {
@@ -44,8 +40,9 @@ async fn serve(mut socket: TcpStream) -> io::Result<()> {
                     continue;
                 }
             };
-            reply.clear();
-            reply.extend_from_slice(data);
+            // A copy per message, dropped once sent: an idle connection
+            // keeps no buffer.
+            let reply = data.to_vec();
             let fragment = Fragment::from_fin(fin);
             tokio_io::send(&mut socket, &mut conn, kind, &reply, fragment).await?;
         }

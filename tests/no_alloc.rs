@@ -243,6 +243,7 @@ fn send_megabyte<K1: KeySource, K2: KeySource>(
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "a megabyte byte by byte: hours under Miri")]
 fn a_megabyte_through_512_bytes_of_transmit_storage() {
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let keys = move |dest: &mut [u8]| {

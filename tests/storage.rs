@@ -6,6 +6,10 @@
 //! Every test runs with the test suite's own growable storage (`grow(0)`,
 //! in every feature set) and, with `alloc`, with the crate's `Vec<u8>`.
 
+// Not under Miri: these drive megabytes through the safe public API (hours
+// there); the `unsafe` they reach is covered by the library tests Miri runs.
+#![cfg(not(miri))]
+
 mod common;
 
 use common::{

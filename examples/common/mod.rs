@@ -6,7 +6,9 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
-use rfc6455::{Accept, Connection, Error, Event, Fragment, KeySource, MessageKind, Request, State};
+use rfc6455::{
+    Accept, Connection, Error, Event, Fragment, KeySource, MessageKind, Request, State, UsageError,
+};
 
 /// How a connection ended.
 #[derive(Debug)]
@@ -122,7 +124,9 @@ fn send<K: KeySource>(
         MessageKind::Binary => conn.send_binary_fragment(data, fragment),
     };
     match result {
-        Err(Error::BufferTooSmall(_)) if !conn.peek_transmit().is_empty() => {
+        Err(Error::Usage(UsageError::QueueFull) | Error::BufferTooSmall(_))
+            if !conn.peek_transmit().is_empty() =>
+        {
             flush(socket, conn)?;
             send(socket, conn, kind, data, fragment)
         }

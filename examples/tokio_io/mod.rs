@@ -11,8 +11,8 @@
 use std::io;
 use std::time::Duration;
 
-use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind, UsageError};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 /// How long [`close`] waits for the peer to end its side of the transport.
@@ -45,7 +45,17 @@ pub async fn flush<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> 
 /// Reads once from the socket into the connection's storage. Returns false
 /// when the transport ended (the connection has been told).
 pub async fn read<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> io::Result<bool> {
-    let n = match socket.read(conn.spare_mut()).await {
+    // Wait for input before asking for room: growable storage is only
+    // allocated when there is something to read, so an idle connection
+    // holds none.
+    let n = loop {
+        socket.readable().await?;
+        match socket.try_read(conn.spare_mut()) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            other => break other,
+        }
+    };
+    let n = match n {
         Ok(n) => n,
         // A reset ends the transport like a FIN; the connection's state
         // tells whether the close handshake had finished.
@@ -78,7 +88,9 @@ pub async fn send<K: KeySource>(
             MessageKind::Binary => conn.send_binary_fragment(data, fragment),
         };
         match result {
-            Err(Error::BufferTooSmall(_)) if !conn.peek_transmit().is_empty() => {
+            Err(Error::Usage(UsageError::QueueFull) | Error::BufferTooSmall(_))
+                if !conn.peek_transmit().is_empty() =>
+            {
                 flush(socket, conn).await?;
             }
             Err(Error::Usage(_)) => return Ok(()),
