@@ -87,6 +87,7 @@ pub enum AutoPong {
 /// | `dead_peer_timeout` | 20 s | [`Timeout::DeadPeer`] |
 /// | `close_timeout` | 10 s | [`Timeout::Close`] |
 /// | `linger_timeout` | 2 s | a client closes TCP itself; the IO layer's lingering close ends |
+/// | `storage_idle_timeout` | 1 s | growable storage that holds nothing is given back |
 ///
 /// The deadlines run on time the caller passes in
 /// ([`Connection::handle_timeout`](crate::Connection::handle_timeout)); each
@@ -180,6 +181,13 @@ pub struct Config {
     /// turns true), and an IO layer's lingering close (crate docs, "Closing
     /// the transport") drains input for at most this long.
     pub linger_timeout: Option<Duration>,
+    /// How long growable storage (a `Vec<u8>`) that holds nothing is kept,
+    /// counted from the last input or send, before it is given back. A busy
+    /// connection then reuses its buffers instead of allocating and zeroing
+    /// them for every message, and an idle one holds none. With `None`, or
+    /// while the IO layer passes no time in, storage is given back as soon
+    /// as it holds nothing. Fixed storage is never given back.
+    pub storage_idle_timeout: Option<Duration>,
 }
 
 impl Default for Config {
@@ -208,6 +216,7 @@ impl Config {
             dead_peer_timeout: Some(Duration::from_secs(20)),
             close_timeout: Some(Duration::from_secs(10)),
             linger_timeout: Some(Duration::from_secs(2)),
+            storage_idle_timeout: Some(Duration::from_secs(1)),
         }
     }
 
@@ -301,14 +310,23 @@ impl Config {
         self
     }
 
+    /// Sets [`storage_idle_timeout`](Self::storage_idle_timeout).
+    #[must_use]
+    pub const fn with_storage_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.storage_idle_timeout = timeout;
+        self
+    }
+
     /// Turns every deadline off (for tests and for IO layers that keep time
-    /// themselves).
+    /// themselves); growable storage is then given back as soon as it holds
+    /// nothing.
     #[must_use]
     pub const fn without_deadlines(self) -> Self {
         self.with_handshake_timeout(None)
             .with_keepalive(None, None)
             .with_close_timeout(None)
             .with_linger_timeout(None)
+            .with_storage_idle_timeout(None)
     }
 
     /// Sets [`send_high_watermark`](Self::send_high_watermark) and

@@ -210,7 +210,7 @@ impl<K: KeySource> Side<K> {
             Err(Error::Usage(UsageError::Closed)) => assert!(self.is_closing()),
             Err(e) => panic!("send refused: {e:?}"),
         }
-        assert_eq!(self.conn.queued_len(), queued, "a refused send queued bytes");
+        assert_eq!(self.conn.queued_len(), queued, "a refused send queued bytes: {result:?}");
         assert_eq!(self.conn.storage_len(), held, "a refused send took storage");
     }
 

@@ -164,7 +164,9 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         )
         .ok()?;
         // The request was kept only to check the response against.
-        if self.tx.is_empty() {
+        // (Fields, not `on_tx_empty`: `negotiated` borrows the storage.)
+        let at_once = self.config.storage_idle_timeout.is_none() || !self.timers.knows_time();
+        if at_once && self.tx.is_empty() {
             self.tx.release();
         }
         Some(Ok(Event::HandshakeComplete(Handshake {

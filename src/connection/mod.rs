@@ -4,6 +4,7 @@
 mod control;
 mod handshake;
 mod handshake_recv;
+mod idle;
 mod inbound;
 mod outbound;
 mod prepared;

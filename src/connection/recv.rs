@@ -114,6 +114,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         self.rx.commit(n);
         self.unpolled |= n > 0;
         self.timers.heard |= n > 0;
+        self.timers.used |= n > 0;
     }
 
     /// Whether the transport should be read now.
@@ -410,12 +411,9 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     fn on_input_exhausted(&mut self) -> Option<Result<Event<'_>, Error>> {
         self.unpolled = false;
         // Memory follows the bytes in flight: a growable storage that holds
-        // nothing is given back, and so is the reassembly buffer with it.
-        self.rx.release();
-        #[cfg(feature = "alloc")]
-        if self.inbound.kind.is_none() && self.rx.cap == 0 && self.message.capacity() > 0 {
-            self.message = alloc::vec::Vec::new();
-        }
+        // nothing is given back (now or once idle), and so is the
+        // reassembly buffer with it.
+        self.on_rx_empty();
         if self.life.eof() {
             self.move_to_closed();
             return Some(Ok(Event::Close {

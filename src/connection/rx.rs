@@ -151,10 +151,16 @@ impl<B: Storage> Rx<B> {
         self.filled = (self.filled + n).min(self.cap);
     }
 
+    /// Whether [`release`](Self::release) would give memory back.
+    #[inline]
+    pub(crate) const fn can_release(&self) -> bool {
+        self.growable && self.filled == 0 && self.cap > 0
+    }
+
     /// Gives a growable storage's memory back if it holds nothing.
     #[inline]
     pub(crate) fn release(&mut self) {
-        if self.growable && self.filled == 0 && self.cap > 0 {
+        if self.can_release() {
             self.cap = self.buf.resize(0);
             self.msg_start = 0;
             self.asm = 0;

@@ -224,9 +224,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     /// Marks `n` bytes of [`peek_transmit`](Self::peek_transmit) as written.
     pub fn advance_transmit(&mut self, n: usize) {
         self.tx.advance(n);
-        // A client keeps its request until the response is checked.
-        if self.tx.is_empty() && !self.life.is_handshaking() {
-            self.tx.release();
+        if self.tx.is_empty() {
+            self.on_tx_empty();
         }
     }
 
@@ -312,10 +311,22 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             MessageKind::Text => self.outbound.check_text(opcode, payload, frame, true)?,
             MessageKind::Binary => None,
         };
+        // Refuse before anything moves, so a refused send leaves the queue
+        // as it was (an owed Pong goes first when the frame is queued).
+        let len = self.encoder.frame_len(payload.len());
+        if len > self.tx.room().saturating_sub(self.pending_pong_len()) {
+            return Err(self.queue_error(len));
+        }
         self.flush_pong();
         self.queue_frame(opcode, payload, frame)?;
         self.outbound.sent(kind, frame, utf8);
         Ok(())
+    }
+
+    /// The length of the automatic Pong waiting to be queued, if any.
+    fn pending_pong_len(&self) -> usize {
+        self.pending_pong
+            .map_or(0, |pong| self.encoder.frame_len(pong.as_slice().len()))
     }
 
     fn send_partial(&mut self, kind: MessageKind, rest: &[u8]) -> Result<usize, Error> {
@@ -377,6 +388,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         };
         let written = self.encoder.frame(opcode, payload, fragment, space)?;
         self.tx.commit(written);
+        self.timers.used = true;
         Ok(())
     }
 

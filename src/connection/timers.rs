@@ -47,6 +47,11 @@ pub(super) struct Timers {
     last_heard: Timestamp,
     /// Input arrived since the last `handle_timeout`.
     pub(super) heard: bool,
+    /// When input last arrived or a frame was last queued (as of the
+    /// `handle_timeout` after it): idle storage counts from it.
+    pub(super) last_used: Timestamp,
+    /// Input arrived or a frame was queued since the last `handle_timeout`.
+    pub(super) used: bool,
     /// When the keepalive Ping for the current silence was sent (or
     /// tried): the dead-peer deadline counts from it, so a `handle_timeout`
     /// that comes late sends the Ping and still gives the peer the whole
@@ -110,6 +115,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             None => {
                 t.started = now;
                 t.last_heard = now;
+                t.last_used = now;
                 now
             }
         };
@@ -119,6 +125,11 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             t.last_heard = now;
             t.pinged = None;
         }
+        if t.used {
+            t.used = false;
+            t.last_used = now;
+        }
+        self.release_idle(now);
         let config = self.config;
         match self.state() {
             State::Connecting if self.life.awaits_peer_head() => {
@@ -166,9 +177,19 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             let any = config.handshake_timeout.is_some()
                 || config.keepalive_interval.is_some()
                 || config.close_timeout.is_some()
-                || config.linger_timeout.is_some();
+                || config.linger_timeout.is_some()
+                || config.storage_idle_timeout.is_some();
             return any.then_some(Timestamp::ZERO);
         };
+        match (self.state_deadline(now), self.storage_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The deadline of the current state, if one applies.
+    fn state_deadline(&self, now: Timestamp) -> Option<Timestamp> {
+        let (config, t) = (&self.config, &self.timers);
         match self.state() {
             State::Connecting if self.life.awaits_peer_head() => {
                 config.handshake_timeout.map(|d| t.started + d)
@@ -241,6 +262,11 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
 }
 
 impl Timers {
+    /// Whether the IO layer has passed time in.
+    pub(super) const fn knows_time(&self) -> bool {
+        self.now.is_some()
+    }
+
     /// When `state` began (as of the first time it was seen with a time).
     fn phase_since(&mut self, state: State, now: Timestamp) -> Timestamp {
         match self.phase {

@@ -181,10 +181,16 @@ impl<B: Storage> Tx<B> {
         self.release();
     }
 
+    /// Whether [`release`](Self::release) would give memory back.
+    #[inline]
+    pub(crate) const fn can_release(&self) -> bool {
+        self.growable && self.is_empty() && self.cap > 0
+    }
+
     /// Gives a growable storage's memory back if nothing is queued.
     #[inline]
     pub(crate) fn release(&mut self) {
-        if self.growable && self.is_empty() && self.cap > 0 {
+        if self.can_release() {
             self.cap = self.buf.resize(0);
         }
     }

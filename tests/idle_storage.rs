@@ -1,0 +1,193 @@
+//! Growable storage with time passed in: kept while the connection is in
+//! use (no allocation per message), given back once it has held nothing
+//! for `storage_idle_timeout`, and never a deadline that stays in the past.
+//! Without time, or with the timeout off, it is given back at once (see
+//! `tests/storage.rs`).
+
+#![cfg(not(miri))]
+
+mod common;
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use common::{deliver, merge, pattern, server_frame, test_keys, Ev, Pair};
+use rfc6455::{Config, Connection, KeySource, NoKeys, Role, Storage, Timestamp};
+
+/// Growable storage that counts how often it is given memory.
+struct Counted {
+    vec: Vec<u8>,
+    grows: Rc<Cell<usize>>,
+}
+
+impl Storage for Counted {
+    fn bytes(&mut self) -> &mut [u8] {
+        &mut self.vec
+    }
+
+    fn resize(&mut self, len: usize) -> usize {
+        if len == 0 {
+            self.vec = Vec::new();
+        } else {
+            if len > self.vec.len() {
+                self.grows.set(self.grows.get() + 1);
+            }
+            self.vec.resize(len, 0);
+        }
+        len
+    }
+
+    fn is_growable(&self) -> bool {
+        true
+    }
+}
+
+fn pair(config: Config, grows: &Rc<Cell<usize>>) -> Pair<Counted, impl KeySource> {
+    let make = || Counted {
+        vec: Vec::new(),
+        grows: grows.clone(),
+    };
+    Pair {
+        client: Connection::open(Role::Client, config, make(), make(), test_keys()).unwrap(),
+        server: Connection::open(Role::Server, config, make(), make(), NoKeys).unwrap(),
+        client_events: Vec::new(),
+        server_events: Vec::new(),
+        chunk: 0,
+    }
+}
+
+fn at(millis: u64) -> Timestamp {
+    Timestamp::from_millis(millis)
+}
+
+#[test]
+fn a_busy_connection_keeps_its_storage_and_an_idle_one_gives_it_back() {
+    let grows = Rc::new(Cell::new(0));
+    let mut pair = pair(Config::new(), &grows);
+    pair.client.handle_timeout(at(0));
+    pair.server.handle_timeout(at(0));
+    // A 16 KiB message each way every 100 ms for 5 s, time passed in after
+    // every exchange, as an IO layer does after each read.
+    let data = pattern(16 << 10);
+    let mut now = 0;
+    for _ in 0..50 {
+        now += 100;
+        pair.client.send_binary(&data).unwrap();
+        pair.pump();
+        pair.server.send_binary(&data).unwrap();
+        pair.pump();
+        pair.client.handle_timeout(at(now));
+        pair.server.handle_timeout(at(now));
+        assert!(pair.client.storage_len() > 16 << 10, "client at {now} ms");
+        assert!(pair.server.storage_len() > 16 << 10, "server at {now} ms");
+    }
+    assert_eq!(merge(&pair.server_events).len(), 50);
+    assert_eq!(merge(&pair.client_events), vec![Ev::Binary(data, true); 50]);
+    // Each of the four storages grew a few times to the message's size, not
+    // once per message.
+    assert!(grows.get() <= 4 * 4, "{} allocations", grows.get());
+
+    // Quiet: each side's next deadline is the storage's, one second after
+    // the last use; at it the storage goes and the keepalive is next.
+    for conn_deadline in [pair.client.poll_timeout(), pair.server.poll_timeout()] {
+        assert_eq!(conn_deadline, Some(at(now + 1000)));
+    }
+    pair.client.handle_timeout(at(now + 999));
+    assert!(pair.client.storage_len() > 0, "given back early");
+    pair.client.handle_timeout(at(now + 1000));
+    pair.server.handle_timeout(at(now + 1000));
+    assert_eq!(pair.client.storage_len(), 0);
+    assert_eq!(pair.server.storage_len(), 0);
+    assert_eq!(pair.client.poll_timeout(), Some(at(now + 20_000)));
+    assert_eq!(pair.server.poll_timeout(), Some(at(now + 20_000)));
+}
+
+#[test]
+fn a_lazy_io_layer_is_woken_at_most_once_per_timeout_while_busy() {
+    // This IO layer calls handle_timeout only when poll_timeout says so.
+    let grows = Rc::new(Cell::new(0));
+    let mut pair = pair(Config::new(), &grows);
+    pair.server.handle_timeout(at(0));
+    let mut wakeups = 0;
+    let mut now = 0;
+    for _ in 0..100 {
+        now += 50;
+        pair.client.send_text("ping").unwrap();
+        pair.pump();
+        pair.server.send_text("pong").unwrap();
+        pair.pump();
+        if let Some(deadline) = pair.server.poll_timeout() {
+            if deadline <= at(now) {
+                wakeups += 1;
+                pair.server.handle_timeout(at(now));
+                assert!(pair.server.poll_timeout().unwrap() > at(now));
+            }
+        }
+    }
+    // 5 s busy: the deadline came due about once a second (the first time
+    // at 1 s, counted from the first handle_timeout).
+    assert!((4..=6).contains(&wakeups), "{wakeups} wakeups");
+    assert_eq!(merge(&pair.server_events).len(), 100);
+}
+
+#[test]
+fn storage_holding_input_is_kept_and_its_deadline_never_stays_due() {
+    let grows = Rc::new(Cell::new(0));
+    let config = Config::new().with_keepalive(None, None);
+    let mut pair = pair(config, &grows);
+    pair.client.handle_timeout(at(0));
+    // Half a frame: the receive storage holds it until the rest comes.
+    let frame = server_frame(0x82, &pattern(1000));
+    let mut events = Vec::new();
+    deliver(&mut pair.client, &frame[..500], &mut events);
+    assert!(events.is_empty());
+    assert!(pair.client.storage_len() >= 500);
+    // Each deadline is after the time passed in; the input stays.
+    let mut now = at(0);
+    let mut steps = 0;
+    while let Some(deadline) = pair.client.poll_timeout() {
+        assert!(deadline > now || steps == 0, "due again at {deadline:?}");
+        now = deadline;
+        pair.client.handle_timeout(now);
+        steps += 1;
+        assert!(steps < 10, "woken {steps} times");
+    }
+    // The 496 payload bytes are held (in the receive storage, or in the
+    // reassembly buffer once the receive storage was given back).
+    assert!(pair.client.storage_len() >= 496);
+    deliver(&mut pair.client, &frame[500..], &mut events);
+    assert_eq!(merge(&events), [Ev::Binary(pattern(1000), true)]);
+}
+
+#[test]
+fn without_time_or_with_the_timeout_off_storage_goes_at_once() {
+    let grows = Rc::new(Cell::new(0));
+    let off = Config::new().with_storage_idle_timeout(None);
+    for (config, with_time) in [(Config::new(), false), (off, true)] {
+        let mut pair = pair(config, &grows);
+        if with_time {
+            pair.client.handle_timeout(at(0));
+            pair.server.handle_timeout(at(0));
+        }
+        pair.client.send_binary(&pattern(5000)).unwrap();
+        pair.pump();
+        assert_eq!(pair.server_events.len(), 1);
+        assert_eq!(pair.client.storage_len(), 0);
+        assert_eq!(pair.server.storage_len(), 0);
+    }
+    // Storage kept with time is given back when the deadline is due, not
+    // sooner, whatever else is due first.
+    let mut pair = pair(Config::new(), &grows);
+    pair.server.handle_timeout(at(0));
+    pair.client.send_binary(&pattern(5000)).unwrap();
+    pair.pump();
+    assert!(pair.server.storage_len() > 5000);
+    // The input counts as heard at the next time passed in (1.5 s).
+    pair.server
+        .handle_timeout(Timestamp::from_duration(Duration::from_millis(1500)));
+    assert!(pair.server.storage_len() > 5000);
+    assert_eq!(pair.server.poll_timeout(), Some(at(2500)));
+    pair.server.handle_timeout(at(2500));
+    assert_eq!(pair.server.storage_len(), 0);
+}
