@@ -28,6 +28,8 @@ use tokio::sync::broadcast::{self, error::RecvError};
 const PAGE: &str = include_str!("chat.html");
 /// The largest message a browser may send; larger ones close with 1009.
 const MAX_MESSAGE: u64 = 16 << 10;
+/// How long a client has to send its request head.
+const HANDSHAKE: std::time::Duration = std::time::Duration::from_secs(10);
 /// A broadcast frame, encoded once and shared by every connection.
 type Frame = Arc<[u8]>;
 
@@ -63,6 +65,7 @@ async fn route(mut socket: TcpStream, hub: broadcast::Sender<Frame>) -> io::Resu
     let mut head = vec![0; 8 << 10];
     let mut len = 0;
     let mut scanner = HeadScanner::new();
+    let deadline = tokio::time::Instant::now() + HANDSHAKE;
     loop {
         match scanner.scan(&head[..len]) {
             Ok(Status::Complete(_)) => break,
@@ -72,11 +75,14 @@ async fn route(mut socket: TcpStream, hub: broadcast::Sender<Frame>) -> io::Resu
             Ok(Status::Partial) => {}
             Err(e) => return respond(socket, e.into()).await,
         }
-        let n = socket.read(&mut head[len..]).await?;
-        if n == 0 {
-            return Ok(());
+        // A client that sends half a head and goes quiet is dropped, as the
+        // connection's own handshake deadline would.
+        let read = tokio::time::timeout_at(deadline, socket.read(&mut head[len..]));
+        match read.await {
+            Ok(Ok(0)) => return Ok(()),
+            Ok(n) => len += n?,
+            Err(_) => return Ok(()),
         }
-        len += n;
     }
     let path = match RequestHead::parse(&head[..len], HeadLimits::new()) {
         Ok(Status::Complete(request)) => request.target().split('?').next().unwrap_or(""),
@@ -174,21 +180,9 @@ async fn chat(mut socket: TcpStream, head: &[u8], hub: broadcast::Sender<Frame>)
             return tokio_io::close(socket).await;
         }
         tokio::select! {
-            ready = socket.readable() => {
-                ready?;
-                // Straight into the connection's storage.
-                match socket.try_read(conn.spare_mut()) {
-                    Ok(n) => {
-                        if n == 0 {
-                            conn.receive_eof();
-                        }
-                        conn.commit(n);
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(e) if e.kind() == io::ErrorKind::ConnectionReset => conn.receive_eof(),
-                    Err(e) => return Err(e),
-                }
-            }
+            // Straight into the connection's storage, or the time passed in
+            // when a deadline (keepalive, close) comes first.
+            more = tokio_io::read(&mut socket, &mut conn) => drop(more?),
             frame = inbox.recv(), if conn.state() == State::Open => match frame {
                 Ok(frame) => queue(&mut socket, &mut conn, &frame).await?,
                 Err(RecvError::Lagged(missed)) => eprintln!("chat: a slow reader missed {missed} messages"),

@@ -3,7 +3,10 @@
 //! `cargo run --example echo_client -- ws://127.0.0.1:9001/path?query` opens
 //! one connection to that URL, echoes every message, and exits 0 after a
 //! clean close (non-zero on a failed handshake, a protocol error or an I/O
-//! error). Either way TCP is closed in order, with `common::close`.
+//! error). Either way TCP is closed in order, with `common::close`. The
+//! connection's deadlines run on the system clock (`common::read`): a server
+//! that goes silent is pinged, then dropped, and one that completes the
+//! close handshake but never closes TCP is left after 2 s.
 //!
 //! `echo_client --autobahn ws://127.0.0.1:9002 AGENT` runs the Autobahn
 //! TestSuite's client loop: `getCaseCount`, then `runCase?case=N&agent=AGENT`
@@ -15,7 +18,6 @@ mod url;
 use std::io;
 use std::net::TcpStream;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use rfc6455::{ClientRequest, Config, Connection, Event, StdKeys};
 
@@ -23,8 +25,6 @@ fn connect(url: &str) -> io::Result<(TcpStream, Connection<Vec<u8>, StdKeys>)> {
     let url = url::parse(url)?;
     let socket = TcpStream::connect((url.host, url.port))?;
     socket.set_nodelay(true)?;
-    // A client waits for the server to close TCP, but not forever.
-    socket.set_read_timeout(Some(Duration::from_secs(30)))?;
     let request = ClientRequest::new(url.host)
         .port(url.port)
         .target(url.target);
@@ -50,7 +50,6 @@ fn run(url: &str) -> io::Result<common::Ended> {
 /// Reads the text the server sends on `url` (for `getCaseCount`), answering
 /// its close.
 fn read_text(url: &str) -> io::Result<String> {
-    use std::io::Read;
     let (mut socket, mut conn) = connect(url)?;
     let mut text = String::new();
     let mut failure = None;
@@ -67,21 +66,10 @@ fn read_text(url: &str) -> io::Result<String> {
         if conn.should_close_transport() {
             break;
         }
-        let n = match socket.read(conn.spare_mut()) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            // A reset ends the transport like a FIN: Autobahn's server
-            // resets once it has our Close.
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => 0,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            conn.receive_eof();
-            conn.commit(n);
+        if !common::read(&mut socket, &mut conn)? {
             while conn.poll_event().is_some() {}
             break;
         }
-        conn.commit(n);
     }
     common::close(socket)?;
     match failure {

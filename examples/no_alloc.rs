@@ -2,8 +2,8 @@
 //!
 //! This is what the crate looks like on a microcontroller: fixed storage
 //! (1 KiB to receive into and 512 bytes to queue output in, on each side),
-//! a key source closure over whatever RNG the board has, and a loop that
-//! moves bytes. Messages of any size go through it: a 1 MiB message is sent
+//! a key source closure over whatever RNG the board has, a clock it passes
+//! in (a simulated millisecond count here), and a loop that moves bytes. Messages of any size go through it: a 1 MiB message is sent
 //! through the 512 bytes of transmit storage and checked byte for byte as it
 //! arrives. It uses no allocator (it also builds with
 //! `--no-default-features`); `std` is used only to print.
@@ -12,7 +12,7 @@
 
 use rfc6455::{
     Accept, ClientRequest, CloseCode, Config, Connection, Event, KeySource, MessageMode, State,
-    Storage,
+    Storage, Timestamp,
 };
 
 /// Moves every queued byte from `from` to `to` through a small "wire".
@@ -74,7 +74,16 @@ fn short(s: &str) -> &str {
     }
 }
 
-fn pump<B: Storage, K: KeySource>(client: &mut Connection<B, K>, server: &mut Connection<B>) {
+/// Moves bytes both ways until nothing moves. `now` is the board's clock
+/// (here simulated): each side is told the time before it is driven and
+/// after, as an IO layer does after every read.
+fn pump<B: Storage, K: KeySource>(
+    client: &mut Connection<B, K>,
+    server: &mut Connection<B>,
+    now: Timestamp,
+) {
+    client.handle_timeout(now);
+    server.handle_timeout(now);
     loop {
         drain(client, "client");
         drain(server, "server");
@@ -82,6 +91,9 @@ fn pump<B: Storage, K: KeySource>(client: &mut Connection<B, K>, server: &mut Co
             break;
         }
     }
+    // As after every read: input just taken counts as heard now.
+    client.handle_timeout(now);
+    server.handle_timeout(now);
     drain(client, "client");
     drain(server, "server");
 }
@@ -169,14 +181,16 @@ fn main() -> Result<(), rfc6455::Error> {
         keys,
     )?;
     let mut server = Connection::server(config, &mut server_rx[..], &mut server_tx[..])?;
+    // The board's clock: a simulated millisecond count.
+    let mut now = Timestamp::from_millis(0);
 
-    pump(&mut client, &mut server);
+    pump(&mut client, &mut server, now);
     server.accept(&Accept::new().subprotocol("v1.telemetry"))?;
-    pump(&mut client, &mut server);
+    pump(&mut client, &mut server, now);
 
     client.send_text("temperature=21.5")?;
     server.send_binary(&[0x01, 0x02, 0x03])?;
-    pump(&mut client, &mut server);
+    pump(&mut client, &mut server, now);
 
     // A text larger than the storage on both sides: send_text_partial
     // queues what fits as one frame (cut at a character boundary) and says
@@ -186,18 +200,27 @@ fn main() -> Result<(), rfc6455::Error> {
     let mut sent = 0;
     while sent < big.len() {
         sent += client.send_text_partial(&big[sent..])?;
-        pump(&mut client, &mut server);
+        pump(&mut client, &mut server, now);
     }
 
     send_a_megabyte(&mut client, &mut server)?;
 
     client.ping(b"are you there")?;
-    pump(&mut client, &mut server);
+    pump(&mut client, &mut server, now);
+
+    // Then quiet. Time comes from the board (a hardware timer's count of
+    // milliseconds, say), only when a deadline is due: the next one is the
+    // keepalive, 20 s after the last input, and the peer's Pong meets it.
+    let next = [client.poll_timeout(), server.poll_timeout()];
+    now = next.into_iter().flatten().min().expect("keepalive is on");
+    println!("{} s later:", now.as_duration().as_secs());
+    pump(&mut client, &mut server, now);
+    assert_eq!((client.state(), server.state()), (State::Open, State::Open));
 
     server.close(CloseCode::GOING_AWAY, "rebooting")?;
-    pump(&mut client, &mut server);
+    pump(&mut client, &mut server, now);
     client.receive_eof(); // the server closes TCP first
-    pump(&mut client, &mut server);
+    pump(&mut client, &mut server, now);
     println!(
         "states: client {:?} (close transport: {}), server {:?} (close transport: {})",
         client.state(),

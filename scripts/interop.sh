@@ -12,6 +12,8 @@
 #                      server for echo_client
 #   node ws            the same, plus 1,000 clients of the chat example
 #   tokio_client       200 concurrent connections to each echo server
+#   deadlines          echo_client leaves a server that never closes TCP within
+#                      6 s; both echo servers drop stalled handshakes at 10 s
 #   chromium           the chat page in two tabs, a message over the chat's
 #                      limit (a clean 1009 close), and echoes, subprotocols and
 #                      close codes from a page (screenshot in reports/interop/)
@@ -104,6 +106,10 @@ suite "echo_client -> node ws" node interop/node_peer.mjs server "$bin/echo_clie
 suite "1000 node ws clients -> chat" node interop/node_peer.mjs fanout "ws://$chat/ws" 1000
 suite "tokio_client x200 -> echo_server" "$bin/tokio_client" "$echo_server" 200 20
 suite "tokio_client x200 -> tokio_echo" "$bin/tokio_client" "$tokio_echo" 200 20
+dl=("$venv/bin/python" interop/deadlines.py)
+suite "echo_client -> a server that never closes TCP" "${dl[@]}" linger "$bin/echo_client"
+suite "stalled handshakes -> echo_server" "${dl[@]}" stall "$echo_server"
+suite "stalled handshakes -> tokio_echo" "${dl[@]}" stall "$tokio_echo"
 suite "chromium -> chat and echo_server" node interop/browser.mjs "http://$chat/" "$echo_server" \
     "$reports/chat.png"
 

@@ -194,9 +194,15 @@
 //! queue in another. Each is a [`Storage`]:
 //!
 //! - **growable**, a `Vec<u8>` (start with `Vec::new()`): it grows on demand,
-//!   within the limits in [`Config`], and is given back as soon as it holds
+//!   within the limits in [`Config`], and is given back once it holds
 //!   nothing, so an idle connection holds no buffers and memory follows the
-//!   bytes in flight ([`Connection::storage_len`] says how much it holds);
+//!   bytes in flight ([`Connection::storage_len`] says how much it holds).
+//!   When the IO layer passes time in (see "Time"), it is given back after
+//!   [`Config::storage_idle_timeout`] (1 s) without use, so a busy
+//!   connection reuses its buffers instead of allocating them per message;
+//!   without time, as soon as it holds nothing. Ask for room
+//!   ([`Connection::spare_mut`]) when input is ready, not before waiting:
+//!   the storage it grows is held meanwhile;
 //! - **fixed**, a stack array, `&mut [u8]` or `Box<[u8]>`: exactly that
 //!   memory for the connection's life, no allocator needed.
 //!
@@ -240,7 +246,8 @@
 //! # Time
 //!
 //! The connection reads no clock. Its deadlines ([`Config`]: handshake,
-//! keepalive and dead peer, close, linger; on by default) run on
+//! keepalive and dead peer, close, linger, and the idle storage's; on by
+//! default) run on
 //! [`Timestamp`]s you pass in: the time since an origin you pick, from
 //! `std::time::Instant` ([`Timestamp::since`]), a hardware timer, or a
 //! simulated clock. The run loop with time in it:

@@ -191,3 +191,32 @@ fn without_time_or_with_the_timeout_off_storage_goes_at_once() {
     pair.server.handle_timeout(at(2500));
     assert_eq!(pair.server.storage_len(), 0);
 }
+
+#[test]
+fn asking_for_room_before_waiting_does_not_wake_the_io_layer_at_once() {
+    // An IO layer that calls spare_mut, then waits for input or the next
+    // deadline (mio's shape): the storage it grew is in use, so the next
+    // deadline is a timeout away, not already due.
+    let grows = Rc::new(Cell::new(0));
+    let config = Config::new().with_keepalive(None, None);
+    let mut pair = pair(config, &grows);
+    let conn = &mut pair.server;
+    let mut now = at(0);
+    conn.handle_timeout(now);
+    let mut wakeups = 0;
+    while now < at(10_000) {
+        assert!(!conn.spare_mut().is_empty());
+        let mut deadline = conn.poll_timeout().expect("the storage's deadline");
+        if deadline <= now {
+            conn.handle_timeout(now);
+            deadline = conn.poll_timeout().unwrap();
+        }
+        assert!(deadline > now, "due again at {deadline:?}");
+        now = deadline;
+        conn.handle_timeout(now);
+        wakeups += 1;
+    }
+    // Held while in use, given back and asked for again: about one wake-up
+    // per second, never a spin.
+    assert!((5..=11).contains(&wakeups), "{wakeups} wake-ups in 10 s");
+}

@@ -1,13 +1,16 @@
 //! The echo loop shared by `echo_server` and `echo_client`: the reference way
-//! to drive a `Connection` over a blocking `std::net::TcpStream`, and to
-//! close that stream without losing the last bytes written ([`close`]).
+//! to drive a `Connection` over a blocking `std::net::TcpStream`, with its
+//! deadlines run on `std::time::Instant` ([`read`]), and to close that
+//! stream without losing the last bytes written ([`close`]).
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use rfc6455::{
-    Accept, Connection, Error, Event, Fragment, KeySource, MessageKind, Request, State, UsageError,
+    Accept, Connection, Error, Event, Fragment, KeySource, MessageKind, Request, State, Storage,
+    Timestamp, UsageError,
 };
 
 /// How a connection ended.
@@ -90,22 +93,62 @@ pub fn echo<K: KeySource>(
             ended.clean = conn.state() == State::Closed && ended.code.is_some_and(|c| c != 1006);
             return Ok(ended);
         }
-        // 4. Read straight into the connection's storage.
-        let n = match socket.read(conn.spare_mut()) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            // A reset ends the transport like a FIN; the connection's state
-            // tells whether the close handshake had finished (Autobahn's
-            // server resets after a clean close).
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => 0,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            conn.receive_eof();
-            eof = true;
-        }
-        conn.commit(n);
+        // 4. Read straight into the connection's storage, or pass the time
+        //    when a deadline comes first.
+        eof = !read(socket, conn)?;
     }
+}
+
+/// The time passed to connections: a monotonic clock counted from the
+/// first call.
+pub fn now() -> Timestamp {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    Timestamp::since(*ORIGIN.get_or_init(Instant::now))
+}
+
+/// Reads once from the socket straight into the connection's storage,
+/// waiting at most until the connection's next deadline
+/// ([`Connection::poll_timeout`]); then passes the time in
+/// ([`Connection::handle_timeout`]), after a read too, so input is timed
+/// exactly. Returns false when the transport ended (the connection has been
+/// told). Drain events and output after it, whatever it returns.
+pub fn read<B: Storage, K: KeySource>(
+    socket: &mut TcpStream,
+    conn: &mut Connection<B, K>,
+) -> io::Result<bool> {
+    // A zero timeout means "block forever" to `set_read_timeout`: wait at
+    // least a millisecond.
+    let wait = conn.poll_timeout().map(|deadline| {
+        deadline
+            .saturating_duration_since(now())
+            .max(Duration::from_millis(1))
+    });
+    socket.set_read_timeout(wait)?;
+    let n = match socket.read(conn.spare_mut()) {
+        Ok(n) => n,
+        // The deadline came (Unix says WouldBlock, Windows TimedOut).
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            conn.handle_timeout(now());
+            return Ok(true);
+        }
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(true),
+        // A reset ends the transport like a FIN; the connection's state
+        // tells whether the close handshake had finished (Autobahn's
+        // server resets after a clean close).
+        Err(e) if e.kind() == io::ErrorKind::ConnectionReset => 0,
+        Err(e) => return Err(e),
+    };
+    if n == 0 {
+        conn.receive_eof();
+    }
+    conn.commit(n);
+    conn.handle_timeout(now());
+    Ok(n > 0)
 }
 
 /// Queues one frame, writing queued output first if the storage is full.

@@ -5,15 +5,18 @@
 //! (`spare_mut` + `commit`) and queued output is written straight from its
 //! transmit storage (`peek_transmit` + `advance_transmit`): no copies besides
 //! the kernel's. When the connection is done, [`close`] ends TCP without
-//! losing the last bytes written.
+//! losing the last bytes written. The connection's deadlines run on
+//! `tokio::time` ([`read`]).
 #![allow(dead_code)] // each example uses a part
 
 use std::io;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind, UsageError};
+use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind, Timestamp, UsageError};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
+use tokio::time::Instant;
 
 /// How long [`close`] waits for the peer to end its side of the transport.
 /// Long enough for a peer to read our Close frame and answer it, short enough
@@ -42,14 +45,40 @@ pub async fn flush<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> 
     }
 }
 
-/// Reads once from the socket into the connection's storage. Returns false
-/// when the transport ended (the connection has been told).
+/// The time passed to connections: tokio's clock (so a paused test clock
+/// works too), counted from the first call.
+pub fn now() -> Timestamp {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    let origin = *ORIGIN.get_or_init(Instant::now);
+    Timestamp::from_duration(Instant::now().saturating_duration_since(origin))
+}
+
+/// Reads once from the socket into the connection's storage, or, when the
+/// connection's next deadline ([`Connection::poll_timeout`]) comes first,
+/// passes the time in ([`Connection::handle_timeout`]); after a read too,
+/// so input is timed exactly. Returns false when the transport ended (the
+/// connection has been told). Drain events and output after it, whatever it
+/// returns.
+///
+/// Cancel safe: dropped while waiting, nothing was read.
 pub async fn read<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> io::Result<bool> {
     // Wait for input before asking for room: growable storage is only
     // allocated when there is something to read, so an idle connection
     // holds none.
     let n = loop {
-        socket.readable().await?;
+        match conn.poll_timeout() {
+            // Input first (`biased`): on a busy connection the timer is never
+            // even registered.
+            Some(deadline) => tokio::select! {
+                biased;
+                ready = socket.readable() => ready?,
+                () = sleep_until(deadline) => {
+                    conn.handle_timeout(now());
+                    return Ok(true);
+                }
+            },
+            None => socket.readable().await?,
+        }
         match socket.try_read(conn.spare_mut()) {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
             other => break other,
@@ -66,7 +95,14 @@ pub async fn read<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> i
         conn.receive_eof();
     }
     conn.commit(n);
+    conn.handle_timeout(now());
     Ok(n > 0)
+}
+
+/// Sleeps until `deadline` on the clock of [`now`].
+async fn sleep_until(deadline: Timestamp) {
+    let wait = deadline.saturating_duration_since(now());
+    tokio::time::sleep(wait).await;
 }
 
 /// Queues one data frame, writing queued output first when the transmit

@@ -82,6 +82,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             return self.rx.scratch(kept);
         }
         let want = self.frame_room();
+        // Storage given for a read is in use: the idle timeout starts again
+        // (else an IO layer that asks for room before it waits would be
+        // woken at once to give it back, and ask again).
+        self.timers.used |= self.rx.cap == 0;
         self.rx.spare(want)
     }
 
