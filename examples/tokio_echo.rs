@@ -19,8 +19,14 @@ async fn serve(mut socket: TcpStream) -> io::Result<()> {
     // Growable storage: it grows with the messages and is given back when idle.
     let mut conn =
         Connection::server(Config::new(), Vec::new(), Vec::new()).map_err(io::Error::other)?;
-    // Events borrow the connection: what is echoed is copied out first.
+    // Events borrow the connection: what is echoed is copied out first,
+    // into a buffer kept while the connection keeps its storage (it gives
+    // it back after `storage_idle_timeout` without use).
+    let mut reply = Vec::new();
     loop {
+        if conn.storage_len() == 0 {
+            reply = Vec::new();
+        }
         while let Some(event) = conn.poll_event() {
             let (kind, data, fin) = match event {
                 Ok(Event::Upgrade(request)) => {
@@ -40,9 +46,8 @@ async fn serve(mut socket: TcpStream) -> io::Result<()> {
                     continue;
                 }
             };
-            // A copy per message, dropped once sent: an idle connection
-            // keeps no buffer.
-            let reply = data.to_vec();
+            reply.clear();
+            reply.extend_from_slice(data);
             let fragment = Fragment::from_fin(fin);
             tokio_io::send(&mut socket, &mut conn, kind, &reply, fragment).await?;
         }

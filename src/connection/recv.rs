@@ -91,12 +91,18 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
 
     /// Room a growable receive storage should offer so that the frame at the
     /// start of the unprocessed bytes lies whole in it, if its header is
-    /// there (0 otherwise: grow as reads come).
+    /// there, or the rest of the frame being decoded fits beside what is
+    /// held (0 otherwise: grow as reads come). [`Rx::spare`] bounds it by
+    /// what has arrived.
     fn frame_room(&mut self) -> usize {
-        if !self.decoder.is_between_frames()
-            || self.rx.unprocessed() < 2
-            || self.rx.max == self.rx.cap
-        {
+        if self.rx.max == self.rx.cap {
+            return 0;
+        }
+        if !self.decoder.is_between_frames() {
+            let rest = usize::try_from(self.decoder.remaining_payload()).unwrap_or(usize::MAX);
+            return self.rx.filled.saturating_add(rest);
+        }
+        if self.rx.unprocessed() < 2 {
             return 0;
         }
         let (read, filled) = (self.rx.read, self.rx.filled);
@@ -236,6 +242,9 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
                 }
                 // The text just validated may be ready to deliver.
                 continue;
+            }
+            if self.awaits_whole_frame() {
+                return self.on_input_exhausted();
             }
             match self.step() {
                 Err(e) => return Some(Err(self.fail(e))),

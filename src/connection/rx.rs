@@ -23,6 +23,9 @@ pub(crate) const READ_ROOM: usize = 4 << 10;
 /// Room a growable storage takes at once for a frame whose length is known.
 const ANNOUNCED_ROOM: usize = 64 << 10;
 
+/// Room a growable storage offers beyond a frame it grows for.
+const NEXT_ROOM: usize = 1 << 10;
+
 pub(crate) struct Rx<B> {
     pub(crate) buf: B,
     /// The storage's current length.
@@ -120,9 +123,14 @@ impl<B: Storage> Rx<B> {
             let free = self.cap - self.filled;
             // Memory follows the bytes that arrived, not the lengths a peer
             // announced: a frame's announced length is taken only up to
-            // twice what is held (or 64 KiB), so that a peer announcing
-            // large frames and sending nothing commits no memory.
-            let want = want.min((2 * self.cap).max(ANNOUNCED_ROOM));
+            // twice the bytes held (or 64 KiB), so that a peer announcing
+            // large frames and sending a byte per read commits no memory.
+            let want = want.min(self.filled.saturating_mul(2).max(ANNOUNCED_ROOM));
+            // A little more than the frame: the read that brings its end
+            // can bring the start of the next, and a read shorter than the
+            // room tells an IO layer (tokio does this) that the socket is
+            // drained, saving a read that would only say "would block".
+            let want = if want > 0 { want + NEXT_ROOM } else { 0 };
             let wanted = want.max(self.filled + READ_ROOM);
             if free < READ_ROOM || wanted > self.cap {
                 let len = wanted.max(self.cap + self.cap / 2).min(self.max);
@@ -149,6 +157,12 @@ impl<B: Storage> Rx<B> {
 
     pub(crate) fn commit(&mut self, n: usize) {
         self.filled = (self.filled + n).min(self.cap);
+    }
+
+    /// Whether the storage grows on demand.
+    #[inline]
+    pub(crate) const fn is_growable(&self) -> bool {
+        self.growable
     }
 
     /// Whether [`release`](Self::release) would give memory back.

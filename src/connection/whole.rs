@@ -192,6 +192,38 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         })
     }
 
+    /// Whether to leave a binary frame whose header has arrived, but not all
+    /// its payload, in storage until it is whole: whole messages from
+    /// growable storage, when the frame fits in it. (Text goes on through
+    /// the general path, so invalid UTF-8 fails as soon as it arrives.) The storage then grows
+    /// to the frame ([`spare_mut`](Self::spare_mut)) and the message is
+    /// delivered where it lies, instead of being copied piece by piece into
+    /// the reassembly buffer as it arrives (with reads of a few KiB each).
+    /// A frame the general path would refuse goes to it, and fails there.
+    pub(super) fn awaits_whole_frame(&mut self) -> bool {
+        if self.config.message_mode == MessageMode::Stream
+            || !self.rx.is_growable()
+            || !self.decoder.is_between_frames()
+        {
+            return false;
+        }
+        let (read, filled) = (self.rx.read, self.rx.filled);
+        let Some((header, header_len)) = Header::parse_complete(&self.rx.bytes()[read..filled])
+        else {
+            return false;
+        };
+        let fits = usize::try_from(header.payload_len)
+            .ok()
+            .and_then(|len| len.checked_add(header_len + self.rx.assembled()))
+            .is_some_and(|len| len <= self.rx.max);
+        let binary = match header.opcode {
+            Opcode::Binary => true,
+            Opcode::Continuation => self.inbound.kind == Some(MessageKind::Binary),
+            _ => false,
+        };
+        fits && binary && self.takes_whole(&header)
+    }
+
     /// Whether the general path would take this data frame without an error.
     #[inline(always)]
     fn takes_whole(&self, header: &Header) -> bool {

@@ -140,6 +140,15 @@ impl FrameDecoder {
         }
     }
 
+    /// Payload bytes of the current frame not yet returned (0 outside a
+    /// payload).
+    pub(crate) const fn remaining_payload(&self) -> u64 {
+        match &self.state {
+            State::Payload { header, done } => header.payload_len - *done,
+            _ => 0,
+        }
+    }
+
     /// Consumes bytes from the start of `input` and returns how many it used,
     /// with the item they completed, if any.
     ///
