@@ -1,8 +1,10 @@
-//! Growable storage with time passed in: kept while the connection is in
-//! use (no allocation per message), given back once it has held nothing
-//! for `storage_idle_timeout`, and never a deadline that stays in the past.
-//! Without time, or with the timeout off, it is given back at once (see
-//! `tests/storage.rs`).
+//! Growable storage in use. With time passed in, it is kept while the
+//! connection is in use (no allocation per message), given back once it has
+//! held nothing for `storage_idle_timeout`, and its deadline never stays in
+//! the past; without time, or with the timeout off, it is given back at
+//! once (see `tests/storage.rs`). A binary frame arriving in pieces waits
+//! whole in storage, which grows with the bytes that arrived, not with the
+//! length a peer announced; text still fails fast on invalid UTF-8.
 
 #![cfg(not(miri))]
 
@@ -219,4 +221,92 @@ fn asking_for_room_before_waiting_does_not_wake_the_io_layer_at_once() {
     // Held while in use, given back and asked for again: about one wake-up
     // per second, never a spin.
     assert!((5..=11).contains(&wakeups), "{wakeups} wake-ups in 10 s");
+}
+
+/// Reads `input` into `conn` through `spare_mut` + `commit`, `read` bytes at
+/// most per read (as a socket would), draining events after each read, and
+/// returns the events, the reads made and the most storage held.
+fn read_through<K: KeySource>(
+    conn: &mut Connection<Counted, K>,
+    input: &[u8],
+    read: usize,
+) -> (Vec<Ev>, usize, usize) {
+    let (mut events, mut reads, mut most) = (Vec::new(), 0, 0);
+    let mut rest = input;
+    while !rest.is_empty() {
+        let spare = conn.spare_mut();
+        let n = spare.len().min(read).min(rest.len());
+        spare[..n].copy_from_slice(&rest[..n]);
+        conn.commit(n);
+        rest = &rest[n..];
+        reads += 1;
+        most = most.max(conn.storage_len());
+        while let Some(event) = conn.poll_event() {
+            events.push(Ev::from(event));
+        }
+        assert!(reads < 1_000_000);
+    }
+    (events, reads, most)
+}
+
+#[test]
+fn a_binary_frame_arriving_in_pieces_is_delivered_where_it_lies() {
+    // Whole messages from growable storage: the frame waits in storage
+    // until complete (no copy into a reassembly buffer), and the storage
+    // grows to it at once, so the transport's reads are not cut to 4 KiB.
+    for size in [5_000, 16 << 10, 100_000, 1 << 20] {
+        let grows = Rc::new(Cell::new(0));
+        let mut pair = pair(Config::new().without_deadlines(), &grows);
+        let frame = server_frame(0x82, &pattern(size));
+        // Reads as large as the room offered: the socket has it all.
+        let (events, reads, most) = read_through(&mut pair.client, &frame, usize::MAX);
+        assert_eq!(merge(&events), [Ev::Binary(pattern(size), true)], "{size}");
+        // One read brings the header (4 KiB of room), then the storage
+        // grows with what arrived (at most doubling, from 64 KiB).
+        let expected_reads = match size {
+            5_000 | 16_384 => 2,
+            100_000 => 3,
+            _ => 6,
+        };
+        assert!(reads <= expected_reads, "{size}: {reads} reads");
+        // The frame, plus at most the room for the next read and its
+        // growth steps: never the frame twice (storage + a copy).
+        assert!(
+            most < frame.len() + frame.len() / 2 + (8 << 10),
+            "{size}: {most}"
+        );
+    }
+}
+
+#[test]
+fn growth_follows_the_bytes_that_arrived_not_the_length_announced() {
+    // A peer announces a 16 MiB binary frame and sends it a byte per read.
+    let grows = Rc::new(Cell::new(0));
+    let mut pair = pair(Config::new().without_deadlines(), &grows);
+    let mut frame = vec![0x82, 127];
+    frame.extend((16u64 << 20).to_be_bytes());
+    frame.extend(pattern(2000));
+    let (events, _, most) = read_through(&mut pair.client, &frame, 1);
+    assert!(events.is_empty());
+    assert!(
+        most <= (64 << 10) + (4 << 10),
+        "{most} bytes held for 2010 received"
+    );
+}
+
+#[test]
+fn invalid_utf8_in_a_text_frame_arriving_in_pieces_fails_at_once() {
+    // Text is not held back until the frame is whole: invalid UTF-8 fails
+    // the connection (1007) as soon as it arrives (Autobahn 6.4.3, 6.4.4).
+    let grows = Rc::new(Cell::new(0));
+    let mut pair = pair(Config::new().without_deadlines(), &grows);
+    let mut payload = "κόσμε".repeat(2000).into_bytes();
+    payload[3000] = 0xff;
+    let frame = server_frame(0x81, &payload);
+    let (events, _, _) = read_through(&mut pair.client, &frame[..5000], 1000);
+    assert!(
+        matches!(events.last(), Some(Ev::Error(_))),
+        "no failure with the bad byte in: {events:?}"
+    );
+    assert_eq!(pair.client.state(), rfc6455::State::Failed);
 }
