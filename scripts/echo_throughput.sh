@@ -11,9 +11,11 @@
 # byte, and sends the next; after a 2 s warm-up the echoes of SECONDS are
 # counted. Prints each run, then
 #
-#   16384-byte echo: X msg/s (median of 3 runs, 500 connections; load average before: ...)
+#   16384-byte echo: X msg/s, Y msg per server CPU-second (medians of 3 runs, ...)
 #
-# Client and server share the machine, so the figure is for the pair. Only
+# Client and server share the machine, so X is for the pair; Y divides the
+# echoes counted by the server's CPU time over that window (user + system,
+# /proc/PID/stat), so it depends less on what else runs. Only
 # loopback is used; every run is bounded.
 #
 # Environment (all optional): ECHO_PORT (19302), ECHO_SERVER (a tokio_echo
@@ -55,21 +57,38 @@ until (exec 4<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
     sleep 0.1
 done
 
+cpu_ticks() { # the server's user + system time, in clock ticks
+    awk '{ print $14 + $15 }' "/proc/$server_pid/stat"
+}
+median() {
+    sort -n | awk '{ r[NR] = $1 }
+        END { print (NR % 2) ? r[(NR + 1) / 2] : int((r[NR / 2] + r[NR / 2 + 1]) / 2) }'
+}
+hz=$(getconf CLK_TCK)
 load=$(uptime | sed 's/.*load average: //')
-rates=()
+rates=() per_cpu=()
 for ((run = 1; run <= runs; run++)); do
-    if ! out=$(timeout 120 "$bin/tokio_client" --throughput "ws://127.0.0.1:$port/" \
-        "$connections" "$size" "$seconds"); then
+    "$bin/tokio_client" --throughput "ws://127.0.0.1:$port/" "$connections" "$size" \
+        "$seconds" >"$scratch/client.out" 2>&1 &
+    client_pid=$!
+    # The server's CPU time over the counted window: from the end of the
+    # client's 2 s warm-up to its exit (which adds the closing handshakes).
+    sleep 2
+    before=$(cpu_ticks)
+    if ! timeout 120 tail --pid="$client_pid" -f /dev/null || ! wait "$client_pid"; then
         log "run $run failed:"
-        echo "$out" >&2
+        cat "$scratch/client.out" >&2
         exit 1
     fi
-    first=$(head -1 <<<"$out")
-    echo "run $run: ${first#tokio_client: }"
-    rates+=("$(sed -E 's/^tokio_client: ([0-9]+) msg\/s.*/\1/' <<<"$first")")
+    ticks=$(($(cpu_ticks) - before))
+    first=$(head -1 "$scratch/client.out")
+    echoes=$(sed -E 's/.* ([0-9]+) echoes in .*/\1/' <<<"$first")
+    rate=$(sed -E 's/^tokio_client: ([0-9]+) msg\/s.*/\1/' <<<"$first")
+    cpu=$((echoes * hz / (ticks > 0 ? ticks : 1)))
+    echo "run $run: ${first#tokio_client: }; server CPU $((ticks * 1000 / hz)) ms: $cpu msg per server CPU-second"
+    rates+=("$rate")
+    per_cpu+=("$cpu")
 done
-median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '
-    { r[NR] = $1 }
-    END { print (NR % 2) ? r[(NR + 1) / 2] : int((r[NR / 2] + r[NR / 2 + 1]) / 2) }')
-echo "$size-byte echo: $median msg/s (median of $runs runs, $connections connections;" \
-    "load average before: $load)"
+echo "$size-byte echo: $(printf '%s\n' "${rates[@]}" | median) msg/s," \
+    "$(printf '%s\n' "${per_cpu[@]}" | median) msg per server CPU-second" \
+    "(medians of $runs runs, $connections connections; load average before: $load)"

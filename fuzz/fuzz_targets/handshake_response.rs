@@ -23,8 +23,9 @@ fuzz_target!(|data: &[u8]| {
     let mut conn = Connection::client(
         &request,
         Config::new(),
-        vec![0u8; 4096],
-        vec![0u8; 4096],
+        // Fixed storage: the head must fit its 4096 bytes.
+        vec![0u8; 4096].into_boxed_slice(),
+        vec![0u8; 4096].into_boxed_slice(),
         keys(7),
     )
     .unwrap();
