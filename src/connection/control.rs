@@ -11,7 +11,7 @@ use crate::frame::Opcode;
 use crate::keys::KeySource;
 use crate::storage::Storage;
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// A whole control frame arrived.
     pub(super) fn on_control(&mut self) -> Option<Result<Event<'_>, Error>> {
         match self.inbound.frame {

@@ -43,7 +43,7 @@ impl<B: Storage> Connection<B, NoKeys> {
     }
 }
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// A client connection: writes the upgrade request (with a fresh nonce
     /// from `keys`) into the transmit queue and waits for the response.
     ///
@@ -65,7 +65,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         mut rx: B,
         tx: B,
         keys: K,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, Error>
+    where
+        K: Sized,
+    {
         super::check_keys(Role::Client, &keys)?;
         let opening = Opening::ClientResponse {
             scanner: HeadScanner::with_limits(head_limits(&config, receive_max(&config, &mut rx))),

@@ -13,7 +13,7 @@ use crate::keys::KeySource;
 use crate::status::Status;
 use crate::storage::Storage;
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
         if let Some(Accepted { head_len, protocol }) = self.life.take_accepted() {
             self.rx.read = head_len;

@@ -15,7 +15,7 @@ use crate::keys::KeySource;
 use crate::storage::Storage;
 use crate::time::Timestamp;
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// Whether storage that holds nothing is given back now rather than
     /// after the idle timeout.
     #[inline]

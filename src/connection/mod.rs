@@ -163,14 +163,13 @@ impl ControlBuf {
 /// [`MessageMode::Reassemble`](crate::MessageMode) (for a message that
 /// arrived in several frames or does not fit the receive storage), so its
 /// memory is bounded by the limits whatever the peer sends.
-pub struct Connection<B, K = NoKeys> {
+pub struct Connection<B, K: ?Sized = NoKeys> {
     role: Role,
     config: Config,
     life: Lifecycle,
     rx: Rx<B>,
     tx: Tx<B>,
     decoder: FrameDecoder,
-    encoder: Encoder<K>,
     inbound: Inbound,
     outbound: Outbound,
     /// The payload of the control frame being received.
@@ -191,6 +190,10 @@ pub struct Connection<B, K = NoKeys> {
     timers: Timers,
     #[cfg(feature = "alloc")]
     message: Vec<u8>,
+    /// Last, so that `K` can be unsized: the bodies of the public methods
+    /// run on `Connection<B, dyn KeySource>`, one copy in a program
+    /// whatever its key sources (see [`as_dyn`](Self::as_dyn)).
+    encoder: Encoder<K>,
 }
 
 /// The most a growable receive storage grows to: a whole frame of the
@@ -208,7 +211,21 @@ pub(crate) fn receive_max<B: Storage>(config: &Config, rx: &mut B) -> usize {
         .max(MIN_STORAGE_LEN)
 }
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+    /// This connection with its key source behind `dyn`. The public methods
+    /// that do the work run their bodies on it, so a program holds one copy
+    /// of them whatever its key sources (a client's closure, a server's
+    /// [`NoKeys`]): on a microcontroller that halves the flash of a program
+    /// with both roles. The keys are used only to mask what a client sends,
+    /// one indirect call per frame.
+    #[inline(always)]
+    pub(crate) fn as_dyn(&mut self) -> &mut Connection<B, dyn KeySource + '_>
+    where
+        K: Sized,
+    {
+        self
+    }
+
     fn build(
         role: Role,
         config: Config,
@@ -216,7 +233,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
         mut rx: B,
         tx: B,
         keys: K,
-    ) -> Result<Self, BufferTooSmall> {
+    ) -> Result<Self, BufferTooSmall>
+    where
+        K: Sized,
+    {
         let rx_max = receive_max(&config, &mut rx);
         let rx = Rx::new(rx, rx_max);
         let tx = Tx::new(
@@ -274,7 +294,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     /// assert!(matches!(conn.poll_event(), Some(Ok(Event::Text { data: "Hello", fin: true }))));
     /// # Ok::<(), rfc6455::Error>(())
     /// ```
-    pub fn open(role: Role, config: Config, rx: B, tx: B, keys: K) -> Result<Self, Error> {
+    pub fn open(role: Role, config: Config, rx: B, tx: B, keys: K) -> Result<Self, Error>
+    where
+        K: Sized,
+    {
         check_keys(role, &keys)?;
         Ok(Self::build(role, config, Inner::Open, rx, tx, keys)?)
     }

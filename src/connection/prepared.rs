@@ -11,7 +11,7 @@ use crate::message::MessageKind;
 use crate::status::Status;
 use crate::storage::Storage;
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// Returns the header of a data frame whose payload the caller writes to
     /// the transport itself, right after the header, without copying it into
     /// the connection (`writev(header, payload)`).

@@ -25,7 +25,7 @@ enum Step {
     },
 }
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// Copies received bytes into the storage and returns how many it took.
     ///
     /// Fewer than `data.len()` are taken when the storage is full: drain
@@ -179,7 +179,10 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     /// be queued). Events borrow the connection's storage until the next call.
     #[must_use = "events must be drained until None"]
     #[inline(never)]
-    pub fn poll_event(&mut self) -> Option<Result<Event<'_>, Error>> {
+    pub fn poll_event(&mut self) -> Option<Result<Event<'_>, Error>>
+    where
+        K: Sized,
+    {
         // The commonest event, a message in one frame that lies whole in
         // storage, takes a short path; everything else the general one.
         let mut found = None;
@@ -192,7 +195,9 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             }
         }
         // A frame found here (the first of a message) is not read again.
-        self.poll_event_general(found)
+        // The general path runs on `as_dyn()`: one copy in a program
+        // whatever its key sources; the short path above stays generic.
+        self.as_dyn().poll_event_general(found)
     }
 
     /// `found`: a frame [`whole_frame`](Self::whole_frame) just found, not

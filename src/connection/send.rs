@@ -9,6 +9,8 @@ use crate::keys::KeySource;
 use crate::message::MessageKind;
 use crate::storage::Storage;
 
+// The commands run their bodies on `as_dyn()`: one copy in a program
+// whatever its key sources.
 impl<B: Storage, K: KeySource> Connection<B, K> {
     /// Queues a whole text message.
     ///
@@ -29,7 +31,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     ///
     /// Nothing is queued when an error is returned.
     pub fn send_text(&mut self, text: &str) -> Result<(), Error> {
-        self.send_data(MessageKind::Text, text.as_bytes(), None)
+        self.as_dyn()
+            .send_data(MessageKind::Text, text.as_bytes(), None)
     }
 
     /// Queues a whole binary message.
@@ -38,7 +41,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     ///
     /// As for [`send_text`](Self::send_text).
     pub fn send_binary(&mut self, data: &[u8]) -> Result<(), Error> {
-        self.send_data(MessageKind::Binary, data, None)
+        self.as_dyn().send_data(MessageKind::Binary, data, None)
     }
 
     /// Queues as much of the rest of a text message as fits now, as one
@@ -84,7 +87,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     /// # Ok::<(), rfc6455::Error>(())
     /// ```
     pub fn send_text_partial(&mut self, rest: &str) -> Result<usize, Error> {
-        self.send_partial(MessageKind::Text, rest.as_bytes())
+        self.as_dyn()
+            .send_partial(MessageKind::Text, rest.as_bytes())
     }
 
     /// Queues as much of the rest of a binary message as fits now, as one
@@ -95,7 +99,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     ///
     /// As for [`send_text_partial`](Self::send_text_partial).
     pub fn send_binary_partial(&mut self, rest: &[u8]) -> Result<usize, Error> {
-        self.send_partial(MessageKind::Binary, rest)
+        self.as_dyn().send_partial(MessageKind::Binary, rest)
     }
 
     /// Queues one fragment of a text message: the first call starts the
@@ -120,7 +124,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     /// # Ok::<(), rfc6455::Error>(())
     /// ```
     pub fn send_text_fragment(&mut self, text: &str, fragment: Fragment) -> Result<(), Error> {
-        self.send_data(MessageKind::Text, text.as_bytes(), Some(fragment))
+        self.as_dyn()
+            .send_data(MessageKind::Text, text.as_bytes(), Some(fragment))
     }
 
     /// Queues one fragment of a binary message.
@@ -129,7 +134,8 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     ///
     /// As for [`send_text_fragment`](Self::send_text_fragment).
     pub fn send_binary_fragment(&mut self, data: &[u8], fragment: Fragment) -> Result<(), Error> {
-        self.send_data(MessageKind::Binary, data, Some(fragment))
+        self.as_dyn()
+            .send_data(MessageKind::Binary, data, Some(fragment))
     }
 
     /// Queues a Ping with up to 125 bytes of payload.
@@ -142,7 +148,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     /// ([`State::CloseSent`]) control frames may still be sent: §5.5.1
     /// forbids only data frames.
     pub fn ping(&mut self, payload: &[u8]) -> Result<(), Error> {
-        self.send_control(Opcode::Ping, payload)
+        self.as_dyn().send_control(Opcode::Ping, payload)
     }
 
     /// Queues an unsolicited Pong (a unidirectional heartbeat, §5.5.3), or a
@@ -152,7 +158,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     ///
     /// As for [`ping`](Self::ping).
     pub fn pong(&mut self, payload: &[u8]) -> Result<(), Error> {
-        self.send_control(Opcode::Pong, payload)
+        self.as_dyn().send_control(Opcode::Pong, payload)
     }
 
     /// Starts the close handshake: queues a Close frame and moves to
@@ -217,8 +223,9 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     /// # Ok::<(), rfc6455::Error>(())
     /// ```
     pub fn peek_transmit(&mut self) -> &[u8] {
-        self.flush_pending();
-        self.tx.pending()
+        let this = self.as_dyn();
+        this.flush_pending();
+        this.tx.pending()
     }
 
     /// Marks `n` bytes of [`peek_transmit`](Self::peek_transmit) as written.
@@ -276,7 +283,9 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     pub const fn send_ready(&self) -> bool {
         !self.tx.is_backed_up()
     }
+}
 
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     pub(super) fn check_open(&self) -> Result<(), UsageError> {
         match self.state() {
             // After the peer's Close, until our echo is written out, frames

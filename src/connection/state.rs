@@ -184,7 +184,7 @@ pub(super) const fn is_legal(from: State, to: State) -> bool {
     )
 }
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// Server: the request head is complete and reported; wait for the
     /// application's decision.
     pub(super) fn move_to_decision(&mut self, head_len: usize) {

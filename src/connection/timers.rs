@@ -70,7 +70,7 @@ pub(super) struct Timers {
     pub(super) gave_up_waiting: bool,
 }
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// Tells the connection the time and runs what is due: a keepalive
     /// Ping, or a deadline that fails the connection (reported by the next
     /// [`poll_event`](Self::poll_event) as [`Error::Timeout`](crate::Error::Timeout)).

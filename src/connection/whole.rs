@@ -26,7 +26,7 @@ use crate::utf8;
 /// pass; longer ones go to the vector paths.
 const SHORT: usize = 256;
 
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// The next frame's header and header length, if the frame can take the
     /// whole-frame path.
     #[inline(always)]

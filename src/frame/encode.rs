@@ -37,7 +37,7 @@ use crate::role::Role;
 /// # Ok::<(), rfc6455::BufferTooSmall>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct Encoder<K = NoKeys> {
+pub struct Encoder<K: ?Sized = NoKeys> {
     role: Role,
     keys: K,
 }
@@ -73,7 +73,9 @@ impl<K: KeySource> Encoder<K> {
     pub(crate) const fn with_role(role: Role, keys: K) -> Self {
         Encoder { role, keys }
     }
+}
 
+impl<K: KeySource + ?Sized> Encoder<K> {
     /// The role this encoder writes for.
     #[must_use]
     pub const fn role(&self) -> Role {

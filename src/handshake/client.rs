@@ -239,7 +239,7 @@ const CLIENT_RESERVED: &[&str] = &[
 /// address, or an IPv6 address, bracketed or not. A port goes in
 /// [`ClientRequest::port`], never in the host.
 fn is_uri_host(host: &str) -> bool {
-    let ipv6 = |s: &str| s.parse::<core::net::Ipv6Addr>().is_ok();
+    let ipv6 = super::ip::is_ipv6;
     if let Some(inner) = host.strip_prefix('[') {
         return inner.strip_suffix(']').is_some_and(ipv6);
     }

@@ -6,6 +6,7 @@ mod client;
 mod extensions;
 mod headers;
 mod http;
+mod ip;
 mod key;
 mod negotiated;
 mod response;
