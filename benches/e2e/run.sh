@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# run.sh: echo servers of rfc6455, tokio-tungstenite, fastwebsockets and
+# tokio-websockets under the same load, over loopback, one table.
+#
+# Usage: benches/e2e/run.sh [RUNS [SECONDS]]      (defaults: 3 runs of 5 s)
+#
+# Builds `e2e-server` (this crate) and the core's `tokio_client` example
+# (the load generator: N connections, one message in flight each, every
+# echo checked byte for byte, echoes counted for SECONDS after a 2 s
+# warm-up). The server runs on CPU 0 and the generator on CPU 1 (taskset)
+# when the machine has two or more. For each server and workload it prints
+# the median of RUNS runs of messages per second, and of messages per
+# server CPU-second (user + system time of the server over the counted
+# window, from /proc/PID/stat). Then each server's resident memory per idle
+# connection (10,000 connections that completed the handshake, measured by
+# scripts/idle_rss.sh). Workloads: 100 connections x 20 bytes, 500 x 16 KiB.
+#
+# Only loopback is used; every run is bounded. Environment: E2E_PORT (19400),
+# E2E_IDLE (10000 connections; 0 skips the idle measurement), E2E_CRATES (all).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+runs=${1:-3}
+seconds=${2:-5}
+port=${E2E_PORT:-19400}
+idle=${E2E_IDLE:-10000}
+crates=${E2E_CRATES:-rfc6455 tokio-tungstenite fastwebsockets tokio-websockets}
+log() { printf 'e2e: %s\n' "$*" >&2; }
+
+target=${CARGO_TARGET_DIR:-$root/target}
+cargo build --quiet --release --manifest-path "$here/Cargo.toml" --target-dir "$target/e2e"
+(cd "$root" && cargo build --quiet --release --example tokio_client --example tokio_echo)
+server_bin=$target/e2e/release/e2e-server
+client_bin=$target/release/examples/tokio_client
+
+pin_server=() pin_client=()
+if (($(nproc) >= 2)) && command -v taskset >/dev/null; then
+    pin_server=(taskset -c 0) pin_client=(taskset -c 1)
+fi
+ulimit -Sn $((idle + 1024)) 2>/dev/null || true
+
+scratch=$(mktemp -d)
+server_pid=""
+cleanup() {
+    [[ -z $server_pid ]] || kill "$server_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+start_server() { # CRATE
+    "${pin_server[@]}" "$server_bin" "$1" "127.0.0.1:$port" >"$scratch/server.log" 2>&1 </dev/null &
+    server_pid=$!
+    local deadline=$((SECONDS + 30))
+    until (exec 4<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        ((SECONDS < deadline)) || { log "$1 did not listen"; exit 1; }
+        kill -0 "$server_pid" 2>/dev/null || { cat "$scratch/server.log" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+stop_server() {
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+median() {
+    sort -n | awk '{ r[NR] = $1 }
+        END { print (NR % 2) ? r[(NR + 1) / 2] : int((r[NR / 2] + r[NR / 2 + 1]) / 2) }'
+}
+hz=$(getconf CLK_TCK)
+
+measure() { # CONNECTIONS SIZE: prints "msg/s per-CPU-second" medians
+    local rates=() per_cpu=() run before ticks first echoes
+    for ((run = 1; run <= runs; run++)); do
+        "${pin_client[@]}" "$client_bin" --throughput "ws://127.0.0.1:$port/" "$1" "$2" \
+            "$seconds" >"$scratch/client.out" 2>&1 &
+        local client_pid=$!
+        sleep 2 # the client's warm-up
+        before=$(cpu_ticks)
+        if ! timeout 120 tail --pid="$client_pid" -f /dev/null || ! wait "$client_pid"; then
+            log "run failed:"
+            cat "$scratch/client.out" >&2
+            exit 1
+        fi
+        ticks=$(($(cpu_ticks) - before))
+        first=$(head -1 "$scratch/client.out")
+        echoes=$(sed -E 's/.* ([0-9]+) echoes in .*/\1/' <<<"$first")
+        rates+=("$(sed -E 's/^tokio_client: ([0-9]+) msg\/s.*/\1/' <<<"$first")")
+        per_cpu+=("$((echoes * hz / (ticks > 0 ? ticks : 1)))")
+    done
+    echo "$(printf '%s\n' "${rates[@]}" | median) $(printf '%s\n' "${per_cpu[@]}" | median)"
+}
+
+echo "load average before: $(uptime | sed 's/.*load average: //'); $runs runs of $seconds s;" \
+    "server pinned: ${pin_server[*]:-no}"
+echo
+echo "| server | 100 x 20 B msg/s | per server CPU-s | 500 x 16 KiB msg/s | per server CPU-s | idle RSS / connection |"
+echo "|---|---:|---:|---:|---:|---:|"
+for crate in $crates; do
+    start_server "$crate"
+    read -r small_rate small_cpu < <(measure 100 20)
+    read -r large_rate large_cpu < <(measure 500 16384)
+    stop_server
+    idle_rss="-"
+    if ((idle > 0)); then
+        printf '#!/bin/sh\nexec %s %s %s "$@"\n' "${pin_server[*]}" "$server_bin" "$crate" >"$scratch/server.sh"
+        chmod +x "$scratch/server.sh"
+        idle_rss=$(IDLE_RSS_SERVER="$scratch/server.sh" IDLE_RSS_PORT=$((port + 1)) \
+            "$root/scripts/idle_rss.sh" "$idle" 2>/dev/null | sed -nE 's/^RSS per idle connection: ([0-9]+) bytes.*/\1 B/p')
+    fi
+    echo "| $crate | $small_rate | $small_cpu | $large_rate | $large_cpu | ${idle_rss:-failed} |"
+done

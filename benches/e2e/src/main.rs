@@ -1,0 +1,84 @@
+//! `e2e-server CRATE ADDR`: an echo server over tokio on a `current_thread`
+//! runtime, one task per connection, written the way CRATE documents. It
+//! echoes every text and binary message whole and answers the close
+//! handshake. CRATE is one of:
+//!
+//! - `rfc6455`: the sans-IO core driven by the crate's reference loop
+//!   (`examples/tokio_io`, shared with `tokio_echo`);
+//! - `tokio-tungstenite`: `accept_async`, then `Stream` + `Sink`;
+//! - `fastwebsockets`: the opening handshake answered here (fastwebsockets
+//!   leaves it to hyper), then `WebSocket::after_handshake` in a
+//!   `FragmentCollector`;
+//! - `tokio-websockets`: `ServerBuilder::accept`, then `Stream` + `Sink`.
+//!
+//! `run.sh` starts it under load.
+
+mod fastws;
+mod raw;
+#[path = "../../../examples/tokio_io/mod.rs"]
+mod tokio_io;
+mod tokio_ws;
+mod tungstenite;
+
+use std::future::Future;
+use std::io;
+use std::process::ExitCode;
+
+use tokio::net::{TcpListener, TcpStream};
+
+const CRATES: [&str; 4] = ["rfc6455", "tokio-tungstenite", "fastwebsockets", "tokio-websockets"];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [name, addr] = args.as_slice() else {
+        eprintln!("usage: e2e-server {} ADDR", CRATES.join("|"));
+        return ExitCode::from(2);
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let result = runtime.block_on(async {
+        match name.as_str() {
+            "rfc6455" => serve(addr, raw::echo).await,
+            "tokio-tungstenite" => serve(addr, tungstenite::echo).await,
+            "fastwebsockets" => serve(addr, fastws::echo).await,
+            "tokio-websockets" => serve(addr, tokio_ws::echo).await,
+            _ => Err(io::Error::other(format!("unknown crate {name}"))),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("e2e-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Accepts connections on `addr` and runs `echo` on each in its own task.
+async fn serve<F, Fut>(addr: &str, echo: F) -> io::Result<()>
+where
+    F: Fn(TcpStream) -> Fut,
+    Fut: Future<Output = io::Result<()>> + Send + 'static,
+{
+    let listener = TcpListener::bind(addr).await?;
+    eprintln!("e2e-server: listening on {}", listener.local_addr()?);
+    loop {
+        match listener.accept().await {
+            Ok((socket, _)) => {
+                socket.set_nodelay(true)?;
+                let task = echo(socket);
+                tokio::spawn(async move {
+                    if let Err(e) = task.await {
+                        eprintln!("e2e-server: connection ended: {e}");
+                    }
+                });
+            }
+            Err(e) => {
+                eprintln!("e2e-server: accept failed: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
