@@ -17,7 +17,9 @@ pub async fn echo(mut socket: TcpStream) -> io::Result<()> {
         let frame = ws.read_frame().await.map_err(io::Error::other)?;
         match frame.opcode {
             OpCode::Close => return Ok(()),
-            OpCode::Text | OpCode::Binary => ws.write_frame(frame).await.map_err(io::Error::other)?,
+            OpCode::Text | OpCode::Binary => {
+                ws.write_frame(frame).await.map_err(io::Error::other)?
+            }
             _ => {}
         }
     }
@@ -36,7 +38,11 @@ async fn handshake(socket: &mut TcpStream) -> io::Result<()> {
         head.extend_from_slice(&buf[..n]);
         let mut headers = [httparse::EMPTY_HEADER; 64];
         let mut request = httparse::Request::new(&mut headers);
-        if request.parse(&head).map_err(io::Error::other)?.is_complete() {
+        if request
+            .parse(&head)
+            .map_err(io::Error::other)?
+            .is_complete()
+        {
             let key = request
                 .headers
                 .iter()

@@ -26,7 +26,12 @@ use std::process::ExitCode;
 
 use tokio::net::{TcpListener, TcpStream};
 
-const CRATES: [&str; 4] = ["rfc6455", "tokio-tungstenite", "fastwebsockets", "tokio-websockets"];
+const CRATES: [&str; 4] = [
+    "rfc6455",
+    "tokio-tungstenite",
+    "fastwebsockets",
+    "tokio-websockets",
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
