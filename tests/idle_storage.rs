@@ -310,3 +310,29 @@ fn invalid_utf8_in_a_text_frame_arriving_in_pieces_fails_at_once() {
     );
     assert_eq!(pair.client.state(), rfc6455::State::Failed);
 }
+
+#[test]
+fn the_handshake_alone_does_not_keep_storage() {
+    // Thousands of connections that open and then idle must not all hold
+    // storage for the timeout (an allocator would keep that peak): after
+    // the handshake it goes at once; once frames move it is kept.
+    let request = rfc6455::ClientRequest::new("example.com").target("/");
+    let mut pair = Pair::connecting(&request, Config::new(), test_keys());
+    pair.client.handle_timeout(at(0));
+    pair.server.handle_timeout(at(0));
+    pair.pump();
+    assert!(matches!(pair.server_events[0], Ev::Upgrade { .. }));
+    pair.server.accept(&rfc6455::Accept::new()).unwrap();
+    pair.pump();
+    pair.client.handle_timeout(at(10));
+    pair.server.handle_timeout(at(10));
+    assert_eq!(pair.client.state(), rfc6455::State::Open);
+    assert_eq!(
+        (pair.client.storage_len(), pair.server.storage_len()),
+        (0, 0)
+    );
+    pair.client.send_binary(&pattern(5000)).unwrap();
+    pair.pump();
+    assert!(pair.server.storage_len() > 5000);
+    assert!(pair.client.storage_len() > 5000);
+}

@@ -165,7 +165,9 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         .ok()?;
         // The request was kept only to check the response against.
         // (Fields, not `on_tx_empty`: `negotiated` borrows the storage.)
-        let at_once = self.config.storage_idle_timeout.is_none() || !self.timers.knows_time();
+        let at_once = self.config.storage_idle_timeout.is_none()
+            || !self.timers.knows_time()
+            || !self.timers.busy;
         if at_once && self.tx.is_empty() {
             self.tx.release();
         }

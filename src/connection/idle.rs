@@ -5,8 +5,11 @@
 //! Giving storage back as soon as it holds nothing makes an idle connection
 //! cost only its struct, but a busy one then allocates and zeroes its
 //! buffers for every message (a tenth of a 16 KiB echo server's time). With
-//! time, the buffers stay while the connection is in use and go once it has
-//! been quiet for the timeout: the deadline joins
+//! time, the buffers stay while frames move and go once the connection has
+//! been quiet for the timeout. The opening handshake alone does not keep
+//! them: thousands of connections that open and then idle would otherwise
+//! all hold storage at once for the timeout, and an allocator keeps that
+//! peak resident. The deadline joins
 //! [`poll_timeout`](Connection::poll_timeout), so a busy connection is woken
 //! for it at most once per timeout.
 
@@ -20,7 +23,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// after the idle timeout.
     #[inline]
     fn releases_at_once(&self) -> bool {
-        self.config.storage_idle_timeout.is_none() || !self.timers.knows_time()
+        self.config.storage_idle_timeout.is_none() || !self.timers.knows_time() || !self.timers.busy
     }
 
     /// The receive storage (and the reassembly buffer) holds nothing: give
@@ -82,6 +85,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         if now >= self.timers.last_used + timeout {
             self.release_rx();
             self.release_tx();
+            self.timers.busy = false;
         }
     }
 

@@ -125,6 +125,8 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         self.unpolled |= n > 0;
         self.timers.heard |= n > 0;
         self.timers.used |= n > 0;
+        // Frames, not the handshake, keep the storage (see `idle.rs`).
+        self.timers.busy |= n > 0 && !self.life.is_handshaking();
     }
 
     /// Whether the transport should be read now.

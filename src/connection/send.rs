@@ -398,6 +398,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let written = self.encoder.frame(opcode, payload, fragment, space)?;
         self.tx.commit(written);
         self.timers.used = true;
+        self.timers.busy = true;
         Ok(())
     }
 

@@ -52,6 +52,10 @@ pub(super) struct Timers {
     pub(super) last_used: Timestamp,
     /// Input arrived or a frame was queued since the last `handle_timeout`.
     pub(super) used: bool,
+    /// Frames have moved since the storage was last given back: it is kept
+    /// for the idle timeout. Until then (after the handshake, say) it is
+    /// given back as soon as it holds nothing.
+    pub(super) busy: bool,
     /// When the keepalive Ping for the current silence was sent (or
     /// tried): the dead-peer deadline counts from it, so a `handle_timeout`
     /// that comes late sends the Ping and still gives the peer the whole
