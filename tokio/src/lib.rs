@@ -78,3 +78,8 @@ pub use url::{UrlError, WsUrl};
 pub use websocket::WebSocket;
 
 pub use rfc6455::{CloseCode, Config, Request, Role, State};
+
+/// The README's example, compiled as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
