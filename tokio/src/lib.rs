@@ -51,6 +51,12 @@
 //! tasks; the read half writes the automatic Pongs (see [`ReadHalf`] for
 //! the design).
 //!
+//! # Features
+//!
+//! - `http`: `upgrade_response`, which checks an `http::Request` upgrade
+//!   and builds the `101` `http::Response`, for hyper and axum servers;
+//!   then [`WebSocket::from_upgraded`] wraps the upgraded transport.
+//!
 //! # Not included (yet)
 //!
 //! TLS (`wss://`): connect a TLS stream yourself and hand it to [`client`];
@@ -65,6 +71,8 @@ mod inner;
 mod message;
 mod server;
 mod split;
+#[cfg(feature = "http")]
+mod upgrade;
 mod url;
 mod wakers;
 mod websocket;
@@ -74,6 +82,8 @@ pub use error::{Error, Refusal};
 pub use message::{CloseFrame, Message};
 pub use server::{accept, accept_with, accept_with_config, Accept, Rejection};
 pub use split::{ReadHalf, WriteHalf};
+#[cfg(feature = "http")]
+pub use upgrade::upgrade_response;
 pub use url::{UrlError, WsUrl};
 pub use websocket::WebSocket;
 

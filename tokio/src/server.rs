@@ -24,8 +24,8 @@ use crate::websocket::{whole, WebSocket};
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Accept {
-    subprotocol: Option<String>,
-    headers: Vec<(String, String)>,
+    pub(crate) subprotocol: Option<String>,
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 impl Accept {
