@@ -191,6 +191,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WebSocket<S> {
         self.inner.conn.queued_len()
     }
 
+    /// Bytes of storage the connection holds (its receive and transmit
+    /// buffers and a message being reassembled): 0 once it has been idle
+    /// for [`Config::storage_idle_timeout`] while being polled.
+    #[must_use]
+    pub fn storage_len(&self) -> usize {
+        self.inner.conn.storage_len()
+    }
+
     /// The transport.
     pub fn get_ref(&self) -> &S {
         &self.inner.io
