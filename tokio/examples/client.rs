@@ -24,10 +24,13 @@ pub async fn run(url: &str) -> Result<Vec<String>, Error> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() {
     let url = std::env::args().nth(1);
-    for reply in run(url.as_deref().unwrap_or("ws://127.0.0.1:9001/")).await? {
-        println!("{reply}");
+    match run(url.as_deref().unwrap_or("ws://127.0.0.1:9001/")).await {
+        Ok(replies) => replies.iter().for_each(|reply| println!("{reply}")),
+        Err(e) => {
+            eprintln!("client: {e}");
+            std::process::exit(1);
+        }
     }
-    Ok(())
 }
