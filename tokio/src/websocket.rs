@@ -39,7 +39,10 @@ use crate::wakers::Half;
 ///   Close, waits for the peer's, and closes the transport in order (shut
 ///   down writing, drain input until the peer's end, for at most
 ///   [`Config::linger_timeout`]), so the peer receives our Close instead of
-///   a reset. Messages arriving meanwhile are dropped.
+///   a reset. Messages arriving meanwhile are dropped. Dropping a
+///   `WebSocket` instead closes the transport at once, without a Close
+///   frame: the peer sees an abnormal closure (1006), and unread input may
+///   make the kernel send a reset.
 /// - **Time**: the deadlines of [`Config`] (handshake, keepalive Ping and
 ///   dead peer, close, linger) run on tokio's clock while the connection is
 ///   polled for messages: keep a `recv` (or the stream) running, as every
