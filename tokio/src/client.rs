@@ -1,0 +1,184 @@
+//! The client's opening handshake: `connect` and `client`.
+
+use std::future::poll_fn;
+use std::time::Duration;
+
+use rfc6455::{
+    ClientRequest, Config, Connection, HandshakeError, HeadLimits, ResponseHead, Status, StdKeys,
+};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::conn::AnyConn;
+use crate::error::{Error, Refusal};
+use crate::inner::{Inner, Opened};
+use crate::url::WsUrl;
+use crate::websocket::{whole, WebSocket};
+
+/// How long a refused upgrade's body is read for, at most.
+const BODY_WAIT: Duration = Duration::from_secs(1);
+
+/// Connects to a `ws://` URL over TCP and runs the opening handshake.
+///
+/// # Errors
+///
+/// [`Error::Url`] for a URL that is not a WebSocket URL (see
+/// [`WsUrl`](crate::WsUrl)); [`Error::TlsNotEnabled`] for `wss://`;
+/// [`Error::Io`] if TCP fails; the errors of [`client`].
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn run() -> Result<(), rfc6455_tokio::Error> {
+/// let ws = rfc6455_tokio::connect("ws://127.0.0.1:9001/chat").await?;
+/// # Ok(())
+/// # }
+/// ```
+pub async fn connect(url: &str) -> Result<WebSocket<TcpStream>, Error> {
+    let url = WsUrl::parse(url)?;
+    if url.is_secure() {
+        return Err(Error::TlsNotEnabled);
+    }
+    let stream = TcpStream::connect((url.host(), url.port())).await?;
+    stream.set_nodelay(true)?;
+    let request = ClientRequest::new(url.host())
+        .port(url.port())
+        .target(url.target());
+    client(&request, stream).await
+}
+
+/// Runs a client's opening handshake over any transport, with the request
+/// you describe: target, `Origin`, subprotocols, extra headers.
+///
+/// # Errors
+///
+/// [`Error::Refused`] when the server answers with another status than
+/// `101` (with its headers and body); [`Error::Handshake`] for an invalid
+/// `101`; [`Error::Timeout`] after [`Config::handshake_timeout`];
+/// [`Error::Usage`] for a header that could inject into the request;
+/// [`Error::Io`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use rfc6455::ClientRequest;
+///
+/// # async fn run() -> Result<(), rfc6455_tokio::Error> {
+/// let stream = tokio::net::TcpStream::connect("127.0.0.1:9001").await?;
+/// let request = ClientRequest::new("127.0.0.1")
+///     .port(9001)
+///     .target("/chat")
+///     .subprotocols(&["chat", "superchat"])
+///     .headers(&[("Authorization", "Bearer xyz")]);
+/// let ws = rfc6455_tokio::client(&request, stream).await?;
+/// println!("subprotocol: {:?}", ws.protocol());
+/// # Ok(())
+/// # }
+/// ```
+pub async fn client<S>(request: &ClientRequest<'_>, stream: S) -> Result<WebSocket<S>, Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    client_with_config(request, stream, Config::new()).await
+}
+
+/// [`client`] with a [`Config`] of your own. Messages are always delivered
+/// whole.
+///
+/// # Errors
+///
+/// As for [`client`].
+pub async fn client_with_config<S>(
+    request: &ClientRequest<'_>,
+    stream: S,
+    config: Config,
+) -> Result<WebSocket<S>, Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let conn = Connection::client(
+        request,
+        whole(config),
+        Vec::new(),
+        Vec::new(),
+        StdKeys::new(),
+    )?;
+    let mut inner = Inner::new(stream, AnyConn::Keyed(conn));
+    inner.seen = Some(Vec::new());
+    match poll_fn(|cx| inner.poll_opening(cx)).await {
+        Ok(Opened::Complete(protocol)) => {
+            inner.seen = None;
+            inner.protocol = protocol;
+            Ok(WebSocket::from_inner(inner))
+        }
+        Ok(Opened::Upgrade) => unreachable!("a client receives no upgrade request"),
+        Err(Error::Handshake(HandshakeError::UnexpectedStatus(status))) => {
+            let refusal = refusal(&mut inner, status, config).await;
+            let _ = inner.io.shutdown().await;
+            Err(Error::Refused(Box::new(refusal)))
+        }
+        Err(e) => {
+            crate::server::finish(&mut inner).await;
+            Err(e)
+        }
+    }
+}
+
+/// Reads the refused response from the bytes seen, and the rest of its
+/// body (up to [`Refusal::MAX_BODY`], for [`BODY_WAIT`] at most).
+async fn refusal<S: AsyncRead + Unpin>(
+    inner: &mut Inner<S>,
+    status: u16,
+    config: Config,
+) -> Refusal {
+    let seen = inner.seen.take().unwrap_or_default();
+    let limits = HeadLimits::new()
+        .with_max_head_len(config.max_head_len)
+        .with_max_headers(config.max_headers);
+    // Interim (1xx) responses may precede the final one.
+    let mut start = 0;
+    let parsed = loop {
+        match ResponseHead::parse(&seen[start..], limits) {
+            Ok(Status::Complete(head)) if (100..200).contains(&head.status()) => {
+                start += head.head_len();
+            }
+            Ok(Status::Complete(head)) => break Some(head),
+            _ => break None,
+        }
+    };
+    let Some(head) = parsed else {
+        return Refusal {
+            status,
+            reason: String::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+    };
+    let headers: Vec<(String, Vec<u8>)> = head
+        .headers()
+        .iter()
+        .map(|field| (field.name.to_owned(), field.value.to_vec()))
+        .collect();
+    let length = head
+        .header("Content-Length")
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let want = length.unwrap_or(usize::MAX).min(Refusal::MAX_BODY);
+    let mut body = seen[start + head.head_len()..].to_vec();
+    let reason = String::from_utf8_lossy(head.reason()).into_owned();
+    let deadline = tokio::time::Instant::now() + BODY_WAIT;
+    while body.len() < want {
+        let mut chunk = [0u8; 1024];
+        match tokio::time::timeout_at(deadline, inner.io.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => body.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
+    body.truncate(want);
+    Refusal {
+        status,
+        reason,
+        headers,
+        body,
+    }
+}

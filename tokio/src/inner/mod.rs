@@ -1,0 +1,139 @@
+//! The driver every public type shares: a connection, its transport, its
+//! timer, and what the application handed over but the connection could
+//! not yet take.
+//!
+//! Each `poll_*` here is a step of the core's run loop (crate docs of
+//! `rfc6455`, "Time" and "Closing the transport") that returns `Pending`
+//! only with a waker registered on the transport or the timer.
+
+mod recv;
+mod send;
+mod transport;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Context;
+use std::time::Duration;
+
+use tokio::time::{Instant, Sleep};
+
+use crate::conn::AnyConn;
+use crate::error::Error;
+use crate::message::{CloseFrame, Message};
+use crate::wakers::{pick, Half, Wakers};
+use rfc6455::Timestamp;
+
+pub(crate) use recv::Opened;
+pub(crate) use transport::Transport;
+
+/// Input read while no storage is held goes through this much stack first
+/// (see `poll_read_in`).
+const PROBE_LEN: usize = 1024;
+
+/// The most input discarded while lingering, so a peer that keeps sending
+/// cannot hold the connection until the deadline at full speed.
+const LINGER_MAX_BYTES: usize = 1 << 20;
+
+pub(crate) struct Inner<S> {
+    pub(crate) io: S,
+    pub(crate) conn: AnyConn,
+    /// The origin of the connection's `Timestamp`s, on tokio's clock (so a
+    /// paused test clock drives it too).
+    origin: Instant,
+    /// One timer, re-armed for the next deadline; boxed so an idle
+    /// connection that never needs one does not carry it.
+    timer: Option<Pin<Box<Sleep>>>,
+    /// Present after a split.
+    pub(crate) wakers: Option<Box<Wakers>>,
+    /// A message `start_send` took while the queue was full.
+    unsent: Option<Message>,
+    /// The peer's Close frame, for [`Error::Closed`].
+    pub(crate) peer_close: Option<CloseFrame>,
+    /// The error to report once the transport is closed.
+    failure: Option<Error>,
+    /// No lingering after the transport closes: the peer is dead.
+    skip_linger: bool,
+    pub(crate) transport: Transport,
+    /// Bytes written since the transport was last flushed.
+    unflushed: bool,
+    /// The stream has ended (`None` was returned).
+    pub(crate) finished: bool,
+    /// While a client handshakes: every byte read, so a refusal's body can
+    /// be reported.
+    pub(crate) seen: Option<Vec<u8>>,
+    /// The subprotocol agreed in the opening handshake.
+    pub(crate) protocol: Option<String>,
+    /// Whether the read half of a split is still alive.
+    pub(crate) read_half: bool,
+}
+
+impl<S> Inner<S> {
+    pub(crate) fn new(io: S, conn: AnyConn) -> Self {
+        Inner {
+            io,
+            conn,
+            origin: Instant::now(),
+            timer: None,
+            wakers: None,
+            unsent: None,
+            peer_close: None,
+            failure: None,
+            skip_linger: false,
+            transport: Transport::Open,
+            unflushed: false,
+            finished: false,
+            seen: None,
+            protocol: None,
+            read_half: true,
+        }
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        Timestamp::from_duration(Instant::now().saturating_duration_since(self.origin))
+    }
+
+    fn linger(&self) -> Option<Duration> {
+        self.conn.config().linger_timeout
+    }
+
+    /// Waits for the next deadline: the connection's, or the transport's
+    /// while it closes. Returns true when one passed (and was handled);
+    /// false with the timer's waker registered, or when there is none.
+    fn poll_timer(&mut self, cx: &mut Context<'_>, half: Half) -> bool {
+        let deadline = match self.transport {
+            Transport::Open => self
+                .conn
+                .poll_timeout()
+                .map(|t| self.origin + t.as_duration()),
+            Transport::Flushing { until } | Transport::Draining { until, .. } => Some(until),
+            Transport::Done => None,
+        };
+        let Some(deadline) = deadline else {
+            return false;
+        };
+        let passed = deadline <= Instant::now() || {
+            let timer = self
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+            if timer.deadline() != deadline {
+                timer.as_mut().reset(deadline);
+            }
+            let waker = pick(&self.wakers, |w| &w.timer, half, cx);
+            timer
+                .as_mut()
+                .poll(&mut Context::from_waker(waker))
+                .is_ready()
+        };
+        if passed {
+            match self.transport {
+                Transport::Open => {
+                    let now = self.now();
+                    self.conn.handle_timeout(now);
+                }
+                // Lingering is over: close anyway.
+                _ => self.transport = Transport::Done,
+            }
+        }
+        passed
+    }
+}

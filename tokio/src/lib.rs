@@ -1,0 +1,95 @@
+//! WebSocket (RFC 6455) over tokio, on the [`rfc6455`] sans-IO core.
+//!
+//! A [`WebSocket`] is a `Stream` of whole, owned [`Message`]s and a
+//! `Sink<Message>`, over any transport that is `AsyncRead + AsyncWrite +
+//! Unpin`: a `TcpStream`, a TLS stream, an upgraded hyper connection, a
+//! `tokio::io::duplex` in a test.
+//!
+//! ```no_run
+//! use rfc6455_tokio::Message;
+//!
+//! # async fn run() -> Result<(), rfc6455_tokio::Error> {
+//! let mut ws = rfc6455_tokio::connect("ws://127.0.0.1:9001/").await?;
+//! ws.send(Message::text("hello")).await?;
+//! if let Some(reply) = ws.recv().await {
+//!     println!("{:?}", reply?);
+//! }
+//! ws.close(rfc6455::CloseCode::NORMAL, "done").await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What it does for you
+//!
+//! It runs the core's loop: input is read straight into the connection's
+//! storage and output written straight from it (no copies besides the
+//! kernel's); Pings are answered and the peer's Close echoed; the deadlines
+//! of [`Config`] (opening handshake, keepalive Ping and dead peer, close
+//! handshake, linger) run on tokio's clock, so a paused test clock
+//! (`#[tokio::test(start_paused = true)]`) drives them; and the transport
+//! is closed in order (write side shut down, input drained until the
+//! peer's end), so the peer receives our Close frame instead of a reset.
+//!
+//! Memory follows the bytes in flight: the connection's storage grows with
+//! the messages and is given back once idle
+//! ([`Config::storage_idle_timeout`]); while none is held, input is first
+//! read into 1 KiB on the stack, so an idle connection waiting to read
+//! holds no buffer.
+//!
+//! # Coming from tokio-tungstenite
+//!
+//! [`Message`] has tungstenite's shape. The differences: payloads are
+//! `String` and `Vec<u8>`; there is no `Message::Frame`; close codes are
+//! [`CloseCode`]; `close` and `Sink::close` complete the whole close
+//! handshake and drop messages that arrive meanwhile (keep calling
+//! `recv` instead, after sending `Message::Close`, to see them); and
+//! errors say who was at fault ([`Error`]).
+//!
+//! # Split
+//!
+//! [`WebSocket::split`] gives a [`ReadHalf`] and a [`WriteHalf`] for two
+//! tasks; the read half writes the automatic Pongs (see [`ReadHalf`] for
+//! the design).
+//!
+//! # Features
+//!
+//! - `http`: `upgrade_response`, which checks an `http::Request` upgrade
+//!   and builds the `101` `http::Response`, for hyper and axum servers;
+//!   then [`WebSocket::from_upgraded`] wraps the upgraded transport.
+//!
+//! # Not included (yet)
+//!
+//! TLS (`wss://`): connect a TLS stream yourself and hand it to [`client`];
+//! [`connect`] says so for `wss://` URLs. permessage-deflate.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod conn;
+mod error;
+mod inner;
+mod message;
+mod server;
+mod split;
+#[cfg(feature = "http")]
+mod upgrade;
+mod url;
+mod wakers;
+mod websocket;
+
+pub use client::{client, client_with_config, connect};
+pub use error::{Error, Refusal};
+pub use message::{CloseFrame, Message};
+pub use server::{accept, accept_with, accept_with_config, Accept, Rejection};
+pub use split::{ReadHalf, WriteHalf};
+#[cfg(feature = "http")]
+pub use upgrade::upgrade_response;
+pub use url::{UrlError, WsUrl};
+pub use websocket::WebSocket;
+
+pub use rfc6455::{CloseCode, Config, Request, Role, State};
+
+/// The README's example, compiled as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
