@@ -336,3 +336,14 @@ fn the_handshake_alone_does_not_keep_storage() {
     assert!(pair.server.storage_len() > 5000);
     assert!(pair.client.storage_len() > 5000);
 }
+
+/// Every connection holds its state, so its size is the floor of an idle
+/// connection's memory (issue 13's target: 2 KiB per idle connection in a
+/// tokio server, `scripts/idle_rss.sh`). 912 bytes on a 64-bit target: the
+/// configuration kept in 80 bytes, the timers in 64.
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn a_connection_is_small() {
+    let size = std::mem::size_of::<Connection<Vec<u8>, NoKeys>>();
+    assert!(size <= 912, "Connection<Vec<u8>> grew to {size} bytes");
+}

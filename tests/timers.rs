@@ -1395,13 +1395,15 @@ fn duration_max_deadlines_saturate_and_fire_only_at_the_end_of_time() {
         .with_keepalive(max, max)
         .with_close_timeout(max)
         .with_linger_timeout(max);
-    let times = [At(ms(0)), At(ms(YEAR)), At(ms(u64::MAX))];
+    // The last instant before the end of time (2^64 − 1 ns after the origin).
+    let late = Timestamp::from_duration(Duration::from_nanos(u64::MAX - 1));
+    let times = [At(ms(0)), At(ms(YEAR)), At(late)];
     let trace = all_ways(
         || server(config),
         &[&[Peer(half_request())][..], &times, &[At(END_OF_TIME)]].concat(),
     );
     assert_eq!(trace.at(ms(0)).timeout, Some(END_OF_TIME));
-    assert_eq!(trace.at(ms(u64::MAX)).timeout, Some(END_OF_TIME));
+    assert_eq!(trace.at(late).timeout, Some(END_OF_TIME));
     trace.assert_timed_out(Timeout::Handshake, END_OF_TIME);
     for role in ROLES {
         let trace = all_ways(|| open(role, config), &times);
@@ -1415,7 +1417,7 @@ fn duration_max_deadlines_saturate_and_fire_only_at_the_end_of_time() {
             ]
             .concat(),
         );
-        assert_eq!(trace.snaps[4].timeout, Some(ms(u64::MAX)), "due at once");
+        assert_eq!(trace.snaps[4].timeout, Some(late), "due at once");
         trace.assert_timed_out(Timeout::Close, END_OF_TIME);
     }
 }

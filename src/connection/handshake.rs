@@ -30,7 +30,8 @@ impl<B: Storage> Connection<B, NoKeys> {
     /// [`BufferTooSmall`](crate::BufferTooSmall) if either buffer is shorter
     /// than [`MIN_STORAGE_LEN`](crate::MIN_STORAGE_LEN).
     pub fn server(config: Config, mut rx: B, tx: B) -> Result<Self, crate::BufferTooSmall> {
-        let limits = head_limits(&config, receive_max(&config, &mut rx));
+        let rx_max = receive_max(&config, &mut rx);
+        let limits = head_limits(config.max_head_len, config.max_headers, rx_max);
         let opening = Opening::ServerRequest(HeadScanner::with_limits(limits));
         Self::build(
             Role::Server,
@@ -71,7 +72,11 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     {
         super::check_keys(Role::Client, &keys)?;
         let opening = Opening::ClientResponse {
-            scanner: HeadScanner::with_limits(head_limits(&config, receive_max(&config, &mut rx))),
+            scanner: HeadScanner::with_limits(head_limits(
+                config.max_head_len,
+                config.max_headers,
+                receive_max(&config, &mut rx),
+            )),
             request_len: 0,
             skipped: 0,
         };
@@ -180,7 +185,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let protocol = options
             .chosen_subprotocol()
             .and_then(|chosen| request.subprotocols().position(|offered| offered == chosen));
-        self.move_to_open(Some(Accepted { head_len, protocol }));
+        self.move_to_open(Some(Accepted::new(head_len, protocol)));
         Ok(())
     }
 
@@ -204,7 +209,11 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     }
 
     pub(super) fn head_limits(&self) -> HeadLimits {
-        head_limits(&self.config, self.rx.max)
+        head_limits(
+            self.config.max_head_len,
+            self.config.max_headers,
+            self.rx.max,
+        )
     }
 
     /// Receive storage that input must not overwrite: the head of a refused
@@ -221,8 +230,9 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
 
 /// The head limits of a connection: the configured ones, and the head must
 /// fit the receive storage whatever the configuration says.
-fn head_limits(config: &Config, rx_cap: usize) -> HeadLimits {
+fn head_limits(max_head_len: usize, max_headers: usize, rx_cap: usize) -> HeadLimits {
     HeadLimits::new()
-        .with_max_head_len(config.max_head_len.min(rx_cap))
-        .with_max_headers(config.max_headers)
+        // Capped at 4 GiB so that a head's length fits `Accepted`'s u32.
+        .with_max_head_len(max_head_len.min(rx_cap).min(u32::MAX as usize))
+        .with_max_headers(max_headers)
 }

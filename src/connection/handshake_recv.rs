@@ -2,7 +2,7 @@
 //! head, skipping interim responses, checking the head and reporting it
 //! (RFC 6455 §4.1, §4.2.1).
 
-use super::state::{Accepted, Opening};
+use super::state::Opening;
 use super::Connection;
 use crate::error::{Error, HandshakeError};
 use crate::event::{Event, Handshake};
@@ -15,7 +15,8 @@ use crate::storage::Storage;
 
 impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
-        if let Some(Accepted { head_len, protocol }) = self.life.take_accepted() {
+        if let Some(accepted) = self.life.take_accepted() {
+            let (head_len, protocol) = (accepted.head_len(), accepted.protocol());
             self.rx.read = head_len;
             self.rx.settle();
             let limits = self.head_limits();
@@ -165,7 +166,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         .ok()?;
         // The request was kept only to check the response against.
         // (Fields, not `on_tx_empty`: `negotiated` borrows the storage.)
-        let at_once = self.config.storage_idle_timeout.is_none()
+        let at_once = self.config.storage_idle_timeout.get().is_none()
             || !self.timers.knows_time()
             || !self.timers.busy;
         if at_once && self.tx.is_empty() {

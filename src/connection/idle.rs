@@ -23,7 +23,9 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// after the idle timeout.
     #[inline]
     fn releases_at_once(&self) -> bool {
-        self.config.storage_idle_timeout.is_none() || !self.timers.knows_time() || !self.timers.busy
+        self.config.storage_idle_timeout.get().is_none()
+            || !self.timers.knows_time()
+            || !self.timers.busy
     }
 
     /// The receive storage (and the reassembly buffer) holds nothing: give
@@ -79,7 +81,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
 
     /// Gives back storage that has held nothing for the idle timeout.
     pub(super) fn release_idle(&mut self, now: Timestamp) {
-        let Some(timeout) = self.config.storage_idle_timeout else {
+        let Some(timeout) = self.config.storage_idle_timeout.get() else {
             return;
         };
         if now >= self.timers.last_used + timeout {
@@ -91,7 +93,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
 
     /// When storage that holds nothing is next due to be given back.
     pub(super) fn storage_deadline(&self) -> Option<Timestamp> {
-        let timeout = self.config.storage_idle_timeout?;
+        let timeout = self.config.storage_idle_timeout.get()?;
         (self.timers.knows_time() && self.holds_idle_storage())
             .then(|| self.timers.last_used + timeout)
     }

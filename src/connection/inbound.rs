@@ -1,7 +1,7 @@
 //! The message being received: its kind, length and fragment count so far,
 //! and the UTF-8 state of its text (RFC 6455 §5.4, §8.1).
 
-use crate::config::Config;
+use super::settings::Settings;
 use crate::error::ProtocolError;
 use crate::frame::{Header, Opcode};
 use crate::message::MessageKind;
@@ -61,7 +61,7 @@ impl Inbound {
     pub(super) fn check_start(
         &self,
         header: &Header,
-        config: &Config,
+        config: &Settings,
     ) -> Result<(), ProtocolError> {
         // §5.4: "fragments of one message MUST NOT be interleaved" — a new
         // message cannot start before the previous one's final fragment.
@@ -92,7 +92,7 @@ impl Inbound {
     pub(super) fn check_continue(
         &self,
         header: &Header,
-        config: &Config,
+        config: &Settings,
     ) -> Result<(), ProtocolError> {
         // §5.4: a continuation belongs to a message started before.
         if self.kind.is_none() {

@@ -11,6 +11,7 @@ mod prepared;
 mod recv;
 mod rx;
 mod send;
+mod settings;
 mod state;
 mod timers;
 mod tx;
@@ -28,6 +29,7 @@ use crate::storage::Storage;
 use inbound::Inbound;
 use outbound::Outbound;
 use rx::Rx;
+use settings::{KeptElsewhere, Settings};
 use state::{Inner, Lifecycle};
 use timers::Timers;
 use tx::Tx;
@@ -165,7 +167,7 @@ impl ControlBuf {
 /// memory is bounded by the limits whatever the peer sends.
 pub struct Connection<B, K: ?Sized = NoKeys> {
     role: Role,
-    config: Config,
+    config: Settings,
     life: Lifecycle,
     rx: Rx<B>,
     tx: Tx<B>,
@@ -252,7 +254,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         }
         Ok(Connection {
             role,
-            config,
+            config: Settings::new(&config),
             life: Lifecycle::new(state),
             rx,
             tx,
@@ -314,10 +316,31 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         self.life.view()
     }
 
-    /// The configuration.
+    /// The configuration in effect: as given, except the send queue's
+    /// limit and watermarks, which are as in effect (a fixed storage is its
+    /// own limit; the watermarks lowered to fit, as [`Config`] describes).
+    /// The connection keeps it in a compact form, so it is rebuilt here.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use rfc6455::{Config, Connection};
+    ///
+    /// let config = Config::new().with_keepalive(None, None);
+    /// let conn = Connection::server(config, [0u8; 512], [0u8; 512])?;
+    /// assert_eq!(conn.config().keepalive_interval, None);
+    /// assert_eq!(conn.config().max_send_queue, 512); // the fixed storage
+    /// # Ok::<(), rfc6455::BufferTooSmall>(())
+    /// ```
     #[must_use]
-    pub const fn config(&self) -> &Config {
-        &self.config
+    pub fn config(&self) -> Config {
+        self.config.to_config(KeptElsewhere {
+            max_frame_len: self.decoder.max_frame_len(),
+            max_send_queue: self.tx.max(),
+            send_high_watermark: self.tx.high(),
+            send_low_watermark: self.tx.low(),
+        })
     }
 
     /// Bytes of memory the connection's buffers hold now: the receive and

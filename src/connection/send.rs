@@ -446,7 +446,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         };
         let len = self.encoder.frame_len(pong.as_slice().len()) as u64;
         let outstanding = self.pong_end.saturating_sub(self.tx.sent_total());
-        let half = (self.tx.max() / 2).min(self.config.send_high_watermark) as u64;
+        let half = self.tx.high() as u64;
         // The last Pong before a Close goes out whatever the flood rule says.
         let room = outstanding == 0 || outstanding + len <= half || self.pending_close.is_some();
         if room

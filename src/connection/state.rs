@@ -53,9 +53,30 @@ pub(super) enum Opening {
 /// [`Event::HandshakeComplete`](crate::Event::HandshakeComplete).
 #[derive(Clone, Copy)]
 pub(super) struct Accepted {
-    pub(super) head_len: usize,
-    /// The index of the chosen subprotocol among those offered.
-    pub(super) protocol: Option<usize>,
+    /// At most `u32::MAX` (the head limit, see `head_limits`): every
+    /// connection holds an `Option<Accepted>`, so it is kept to 12 bytes.
+    head_len: u32,
+    /// The index of the chosen subprotocol among those offered (fewer than
+    /// the head's bytes).
+    protocol: Option<u32>,
+}
+
+impl Accepted {
+    pub(super) fn new(head_len: usize, protocol: Option<usize>) -> Self {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Accepted {
+            head_len: narrow(head_len),
+            protocol: protocol.map(narrow),
+        }
+    }
+
+    pub(super) const fn head_len(&self) -> usize {
+        self.head_len as usize
+    }
+
+    pub(super) fn protocol(&self) -> Option<usize> {
+        self.protocol.map(|i| i as usize)
+    }
 }
 
 /// The state proper: [`State`] with the data each state needs.

@@ -39,8 +39,11 @@ use core::time::Duration;
 /// What the deadlines need to know, besides the state.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Timers {
-    /// The latest time passed in; `None` until the first.
-    now: Option<Timestamp>,
+    /// The latest time passed in, if `timed`.
+    now: Timestamp,
+    /// A time has been passed in. (Each `Option<Timestamp>` would take 16
+    /// bytes where a flag fits in padding: every connection holds these.)
+    timed: bool,
     /// The first time passed in: the handshake deadline counts from it.
     started: Timestamp,
     /// When input last arrived (as of the `handle_timeout` after it).
@@ -60,11 +63,15 @@ pub(super) struct Timers {
     /// tried): the dead-peer deadline counts from it, so a `handle_timeout`
     /// that comes late sends the Ping and still gives the peer the whole
     /// `dead_peer_timeout` to answer.
-    pinged: Option<Timestamp>,
+    pinged: bool,
+    /// When, if `pinged`.
+    pinged_at: Timestamp,
     /// The state whose deadline is being timed (the close handshake, or a
     /// client's wait for the end of TCP) and when it began, as of the first
     /// `handle_timeout` that saw it.
-    phase: Option<(State, Timestamp)>,
+    phase: Option<State>,
+    /// When the phase began.
+    phase_began: Timestamp,
     /// A deadline that passed, to report once.
     pub(super) expired: Option<Timeout>,
     /// A deadline that came due while input waited to be polled, and so
@@ -114,20 +121,21 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// ```
     pub fn handle_timeout(&mut self, now: Timestamp) {
         let t = &mut self.timers;
-        let now = match t.now {
-            Some(before) => now.max(before),
-            None => {
+        let now = match t.timed {
+            true => now.max(t.now),
+            false => {
                 t.started = now;
                 t.last_heard = now;
                 t.last_used = now;
                 now
             }
         };
-        t.now = Some(now);
+        t.now = now;
+        t.timed = true;
         if t.heard {
             t.heard = false;
             t.last_heard = now;
-            t.pinged = None;
+            t.pinged = false;
         }
         if t.used {
             t.used = false;
@@ -137,7 +145,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let config = self.config;
         match self.state() {
             State::Connecting if self.life.awaits_peer_head() => {
-                if is_due(now, self.timers.started, config.handshake_timeout) {
+                if is_due(now, self.timers.started, config.handshake_timeout.get()) {
                     self.time_out_after_input(Timeout::Handshake);
                 }
             }
@@ -145,7 +153,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             State::Open => self.keepalive(now),
             state @ (State::CloseSent | State::CloseReceived) => {
                 let since = self.timers.phase_since(state, now);
-                if is_due(now, since, config.close_timeout) {
+                if is_due(now, since, config.close_timeout.get()) {
                     match state {
                         // The peer's Close may be in the input.
                         State::CloseSent => self.time_out_after_input(Timeout::Close),
@@ -157,7 +165,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             State::Closed => {
                 if self.awaits_transport_end() {
                     let since = self.timers.phase_since(State::Closed, now);
-                    if is_due(now, since, config.linger_timeout) {
+                    if is_due(now, since, config.linger_timeout.get()) {
                         self.timers.gave_up_waiting = true;
                     }
                 }
@@ -177,12 +185,12 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Timestamp> {
         let (config, t) = (&self.config, &self.timers);
-        let Some(now) = t.now else {
-            let any = config.handshake_timeout.is_some()
-                || config.keepalive_interval.is_some()
-                || config.close_timeout.is_some()
-                || config.linger_timeout.is_some()
-                || config.storage_idle_timeout.is_some();
+        let Some(now) = t.timed.then_some(t.now) else {
+            let any = config.handshake_timeout.get().is_some()
+                || config.keepalive_interval.get().is_some()
+                || config.close_timeout.get().is_some()
+                || config.linger_timeout.get().is_some()
+                || config.storage_idle_timeout.get().is_some();
             return any.then_some(Timestamp::ZERO);
         };
         match (self.state_deadline(now), self.storage_deadline()) {
@@ -196,21 +204,21 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let (config, t) = (&self.config, &self.timers);
         match self.state() {
             State::Connecting if self.life.awaits_peer_head() => {
-                config.handshake_timeout.map(|d| t.started + d)
+                config.handshake_timeout.get().map(|d| t.started + d)
             }
             State::Connecting | State::Failed => None,
             State::Open => {
-                let idle = t.last_heard + config.keepalive_interval?;
+                let idle = t.last_heard + config.keepalive_interval.get()?;
                 match t.pinged {
-                    None => Some(idle),
-                    Some(pinged) => config.dead_peer_timeout.map(|d| pinged + d),
+                    false => Some(idle),
+                    true => config.dead_peer_timeout.get().map(|d| t.pinged_at + d),
                 }
             }
             state @ (State::CloseSent | State::CloseReceived) => {
-                Some(t.phase_deadline(state, now, config.close_timeout?))
+                Some(t.phase_deadline(state, now, config.close_timeout.get()?))
             }
             State::Closed if self.awaits_transport_end() => {
-                Some(t.phase_deadline(State::Closed, now, config.linger_timeout?))
+                Some(t.phase_deadline(State::Closed, now, config.linger_timeout.get()?))
             }
             State::Closed => None,
         }
@@ -223,7 +231,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     }
 
     fn keepalive(&mut self, now: Timestamp) {
-        let Some(interval) = self.config.keepalive_interval else {
+        let Some(interval) = self.config.keepalive_interval.get() else {
             return;
         };
         let idle_since = self.timers.last_heard + interval;
@@ -231,16 +239,17 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             return;
         }
         let pinged = match self.timers.pinged {
-            Some(pinged) => pinged,
-            None => {
-                self.timers.pinged = Some(now);
+            true => self.timers.pinged_at,
+            false => {
+                self.timers.pinged = true;
+                self.timers.pinged_at = now;
                 // If the queue is full the Ping is skipped: the peer is not
                 // reading, and the dead-peer deadline still runs.
                 let _ = self.send_control(Opcode::Ping, &[]);
                 now
             }
         };
-        if is_due(now, pinged, self.config.dead_peer_timeout) {
+        if is_due(now, pinged, self.config.dead_peer_timeout.get()) {
             self.time_out(Timeout::DeadPeer);
         }
     }
@@ -268,26 +277,26 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
 impl Timers {
     /// Whether the IO layer has passed time in.
     pub(super) const fn knows_time(&self) -> bool {
-        self.now.is_some()
+        self.timed
     }
 
     /// When `state` began (as of the first time it was seen with a time).
     fn phase_since(&mut self, state: State, now: Timestamp) -> Timestamp {
-        match self.phase {
-            Some((timed, since)) if timed == state => since,
-            _ => {
-                self.phase = Some((state, now));
-                now
-            }
+        if self.phase == Some(state) {
+            return self.phase_began;
         }
+        self.phase = Some(state);
+        self.phase_began = now;
+        now
     }
 
     /// The deadline of `state`, or `now` (due at once, so that the next
     /// `handle_timeout` starts timing it) if it is not timed yet.
     fn phase_deadline(&self, state: State, now: Timestamp, timeout: Duration) -> Timestamp {
-        match self.phase {
-            Some((timed, since)) if timed == state => since + timeout,
-            _ => now,
+        if self.phase == Some(state) {
+            self.phase_began + timeout
+        } else {
+            now
         }
     }
 }

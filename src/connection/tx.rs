@@ -70,6 +70,16 @@ impl<B: Storage> Tx<B> {
         self.max
     }
 
+    /// The high watermark, as in effect.
+    pub(crate) const fn high(&self) -> usize {
+        self.high
+    }
+
+    /// The low watermark, as in effect.
+    pub(crate) const fn low(&self) -> usize {
+        self.low
+    }
+
     pub(crate) const fn len(&self) -> usize {
         self.end - self.start
     }

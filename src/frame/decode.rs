@@ -109,6 +109,13 @@ impl FrameDecoder {
         self
     }
 
+    /// The longest payload accepted, in bytes (see
+    /// [`with_max_frame_len`](Self::with_max_frame_len)).
+    #[must_use]
+    pub const fn max_frame_len(&self) -> u64 {
+        self.max_frame_len
+    }
+
     /// Allows the RSV bits in `bits` ([`Header::RSV1`] …), for a negotiated
     /// extension that defines them. Frames may then carry them; the caller
     /// interprets them.

@@ -89,7 +89,7 @@ impl AnyConn {
     pub(crate) fn storage_len(&self) -> usize {
         each!(self, c => c.storage_len())
     }
-    pub(crate) fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> Config {
         each!(self, c => c.config())
     }
     pub(crate) fn request(&mut self) -> Option<Request<'_>> {
