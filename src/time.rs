@@ -98,11 +98,10 @@ impl Timestamp {
 
 /// A duration in whole nanoseconds, saturating at `u64::MAX`.
 const fn nanos(duration: Duration) -> u64 {
-    let n = duration.as_nanos();
-    if n > u64::MAX as u128 {
-        u64::MAX
-    } else {
-        n as u64
+    // Not `as_nanos`: 128-bit arithmetic is costly on a microcontroller.
+    match duration.as_secs().checked_mul(1_000_000_000) {
+        Some(n) => n.saturating_add(duration.subsec_nanos() as u64),
+        None => u64::MAX,
     }
 }
 
@@ -114,6 +113,9 @@ const fn nanos(duration: Duration) -> u64 {
 pub(crate) struct Span(u64);
 
 impl Span {
+    // One copy, not six inlined into `Settings::new`: 64-bit arithmetic is
+    // long on a 32-bit microcontroller.
+    #[inline(never)]
     pub(crate) const fn new(duration: Option<Duration>) -> Self {
         match duration {
             Some(d) => {
@@ -121,6 +123,22 @@ impl Span {
                 Span(if n == u64::MAX { u64::MAX - 1 } else { n })
             }
             None => Span(u64::MAX),
+        }
+    }
+
+    /// Whether a duration is set.
+    pub(crate) const fn is_some(self) -> bool {
+        self.0 != u64::MAX
+    }
+
+    /// `start` plus the duration, if one is set: in whole nanoseconds, so
+    /// the deadlines cost neither 128-bit arithmetic nor a division (they
+    /// do on a 32-bit microcontroller).
+    pub(crate) const fn after(self, start: Timestamp) -> Option<Timestamp> {
+        match self.0 {
+            u64::MAX => None,
+            n if n == u64::MAX - 1 => Some(Timestamp::MAX),
+            n => Some(Timestamp(start.0.saturating_add(n))),
         }
     }
 

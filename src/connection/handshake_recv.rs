@@ -166,7 +166,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         .ok()?;
         // The request was kept only to check the response against.
         // (Fields, not `on_tx_empty`: `negotiated` borrows the storage.)
-        let at_once = self.config.storage_idle_timeout.get().is_none()
+        let at_once = !self.config.storage_idle_timeout.is_some()
             || !self.timers.knows_time()
             || !self.timers.busy;
         if at_once && self.tx.is_empty() {

@@ -23,7 +23,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// after the idle timeout.
     #[inline]
     fn releases_at_once(&self) -> bool {
-        self.config.storage_idle_timeout.get().is_none()
+        !self.config.storage_idle_timeout.is_some()
             || !self.timers.knows_time()
             || !self.timers.busy
     }
@@ -81,10 +81,14 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
 
     /// Gives back storage that has held nothing for the idle timeout.
     pub(super) fn release_idle(&mut self, now: Timestamp) {
-        let Some(timeout) = self.config.storage_idle_timeout.get() else {
+        let Some(due) = self
+            .config
+            .storage_idle_timeout
+            .after(self.timers.last_used)
+        else {
             return;
         };
-        if now >= self.timers.last_used + timeout {
+        if now >= due {
             self.release_rx();
             self.release_tx();
             self.timers.busy = false;
@@ -93,8 +97,10 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
 
     /// When storage that holds nothing is next due to be given back.
     pub(super) fn storage_deadline(&self) -> Option<Timestamp> {
-        let timeout = self.config.storage_idle_timeout.get()?;
-        (self.timers.knows_time() && self.holds_idle_storage())
-            .then(|| self.timers.last_used + timeout)
+        let due = self
+            .config
+            .storage_idle_timeout
+            .after(self.timers.last_used)?;
+        (self.timers.knows_time() && self.holds_idle_storage()).then_some(due)
     }
 }

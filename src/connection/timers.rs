@@ -33,8 +33,7 @@ use crate::error::Timeout;
 use crate::frame::Opcode;
 use crate::keys::KeySource;
 use crate::storage::Storage;
-use crate::time::Timestamp;
-use core::time::Duration;
+use crate::time::{Span, Timestamp};
 
 /// What the deadlines need to know, besides the state.
 #[derive(Clone, Copy, Default)]
@@ -145,7 +144,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let config = self.config;
         match self.state() {
             State::Connecting if self.life.awaits_peer_head() => {
-                if is_due(now, self.timers.started, config.handshake_timeout.get()) {
+                if is_due(now, self.timers.started, config.handshake_timeout) {
                     self.time_out_after_input(Timeout::Handshake);
                 }
             }
@@ -153,7 +152,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             State::Open => self.keepalive(now),
             state @ (State::CloseSent | State::CloseReceived) => {
                 let since = self.timers.phase_since(state, now);
-                if is_due(now, since, config.close_timeout.get()) {
+                if is_due(now, since, config.close_timeout) {
                     match state {
                         // The peer's Close may be in the input.
                         State::CloseSent => self.time_out_after_input(Timeout::Close),
@@ -165,7 +164,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             State::Closed => {
                 if self.awaits_transport_end() {
                     let since = self.timers.phase_since(State::Closed, now);
-                    if is_due(now, since, config.linger_timeout.get()) {
+                    if is_due(now, since, config.linger_timeout) {
                         self.timers.gave_up_waiting = true;
                     }
                 }
@@ -186,11 +185,11 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     pub fn poll_timeout(&self) -> Option<Timestamp> {
         let (config, t) = (&self.config, &self.timers);
         let Some(now) = t.timed.then_some(t.now) else {
-            let any = config.handshake_timeout.get().is_some()
-                || config.keepalive_interval.get().is_some()
-                || config.close_timeout.get().is_some()
-                || config.linger_timeout.get().is_some()
-                || config.storage_idle_timeout.get().is_some();
+            let any = config.handshake_timeout.is_some()
+                || config.keepalive_interval.is_some()
+                || config.close_timeout.is_some()
+                || config.linger_timeout.is_some()
+                || config.storage_idle_timeout.is_some();
             return any.then_some(Timestamp::ZERO);
         };
         match (self.state_deadline(now), self.storage_deadline()) {
@@ -204,21 +203,21 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let (config, t) = (&self.config, &self.timers);
         match self.state() {
             State::Connecting if self.life.awaits_peer_head() => {
-                config.handshake_timeout.get().map(|d| t.started + d)
+                config.handshake_timeout.after(t.started)
             }
             State::Connecting | State::Failed => None,
             State::Open => {
-                let idle = t.last_heard + config.keepalive_interval.get()?;
+                let idle = config.keepalive_interval.after(t.last_heard)?;
                 match t.pinged {
                     false => Some(idle),
-                    true => config.dead_peer_timeout.get().map(|d| t.pinged_at + d),
+                    true => config.dead_peer_timeout.after(t.pinged_at),
                 }
             }
             state @ (State::CloseSent | State::CloseReceived) => {
-                Some(t.phase_deadline(state, now, config.close_timeout.get()?))
+                t.phase_deadline(state, now, config.close_timeout)
             }
             State::Closed if self.awaits_transport_end() => {
-                Some(t.phase_deadline(State::Closed, now, config.linger_timeout.get()?))
+                t.phase_deadline(State::Closed, now, config.linger_timeout)
             }
             State::Closed => None,
         }
@@ -231,10 +230,9 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     }
 
     fn keepalive(&mut self, now: Timestamp) {
-        let Some(interval) = self.config.keepalive_interval.get() else {
+        let Some(idle_since) = self.config.keepalive_interval.after(self.timers.last_heard) else {
             return;
         };
-        let idle_since = self.timers.last_heard + interval;
         if now < idle_since {
             return;
         }
@@ -249,7 +247,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
                 now
             }
         };
-        if is_due(now, pinged, self.config.dead_peer_timeout.get()) {
+        if is_due(now, pinged, self.config.dead_peer_timeout) {
             self.time_out(Timeout::DeadPeer);
         }
     }
@@ -292,16 +290,16 @@ impl Timers {
 
     /// The deadline of `state`, or `now` (due at once, so that the next
     /// `handle_timeout` starts timing it) if it is not timed yet.
-    fn phase_deadline(&self, state: State, now: Timestamp, timeout: Duration) -> Timestamp {
+    fn phase_deadline(&self, state: State, now: Timestamp, timeout: Span) -> Option<Timestamp> {
         if self.phase == Some(state) {
-            self.phase_began + timeout
+            timeout.after(self.phase_began)
         } else {
-            now
+            timeout.is_some().then_some(now)
         }
     }
 }
 
 /// Whether `timeout` (if any) counted from `since` has passed at `now`.
-fn is_due(now: Timestamp, since: Timestamp, timeout: Option<Duration>) -> bool {
-    timeout.is_some_and(|d| now >= since + d)
+fn is_due(now: Timestamp, since: Timestamp, timeout: Span) -> bool {
+    timeout.after(since).is_some_and(|due| now >= due)
 }
