@@ -89,3 +89,46 @@ async fn echo_client_fails_when_the_server_drops_the_connection() {
         "{error:?}"
     );
 }
+
+/// A stand-in for Autobahn's fuzzing server: `getCaseCount` says 2, each
+/// case sends one message and expects its echo, `updateReports` closes.
+#[tokio::test]
+async fn echo_client_runs_the_autobahn_client_loop() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let mut paths = Vec::new();
+        for _ in 0..4 {
+            let (stream, _) = listener.accept().await.unwrap();
+            let mut path = String::new();
+            let mut ws = rfc6455_tokio::accept_with(stream, |request| {
+                path = request.target().to_owned();
+                Ok(Accept::new())
+            })
+            .await
+            .unwrap();
+            if path == "/getCaseCount" {
+                ws.send(Message::text("2")).await.unwrap();
+            } else if path.starts_with("/runCase") {
+                let sent = Message::binary(path.clone().into_bytes());
+                ws.send(sent.clone()).await.unwrap();
+                assert_eq!(ws.recv().await.unwrap().unwrap(), sent);
+            }
+            ws.close(CloseCode::NORMAL, "").await.unwrap();
+            paths.push(path);
+        }
+        paths
+    });
+    echo_client::autobahn(&format!("ws://{addr}"), "me")
+        .await
+        .unwrap();
+    assert_eq!(
+        server.await.unwrap(),
+        [
+            "/getCaseCount",
+            "/runCase?case=1&agent=me",
+            "/runCase?case=2&agent=me",
+            "/updateReports?agent=me",
+        ]
+    );
+}
