@@ -9,6 +9,10 @@ mod echo_client;
 #[allow(dead_code)]
 #[path = "../examples/echo_server.rs"]
 mod echo_server;
+#[cfg(feature = "rustls")]
+#[allow(dead_code)]
+#[path = "../examples/wss_echo.rs"]
+mod wss_echo;
 
 use rfc6455::ClientRequest;
 use rfc6455_tokio::{Accept, CloseCode, Message, State};
@@ -131,4 +135,54 @@ async fn echo_client_runs_the_autobahn_client_loop() {
             "/updateReports?agent=me",
         ]
     );
+}
+
+#[cfg(feature = "rustls")]
+mod wss {
+    use std::sync::Arc;
+
+    use rfc6455_tokio::tokio_rustls::TlsAcceptor;
+    use rfc6455_tokio::Error;
+    use tokio::net::TcpListener;
+
+    use super::wss_echo;
+
+    /// The example's server on loopback; its URL and the client's
+    /// configuration, which trusts the self-signed certificate.
+    async fn server() -> (String, rfc6455_tokio::tokio_rustls::rustls::ClientConfig) {
+        let (server, client) = wss_echo::configs().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("wss://localhost:{}/", listener.local_addr().unwrap().port());
+        tokio::spawn(wss_echo::serve(
+            listener,
+            TlsAcceptor::from(Arc::new(server)),
+        ));
+        (url, client)
+    }
+
+    #[tokio::test]
+    async fn wss_echo_echoes_over_tls_with_a_self_signed_certificate() {
+        let (url, client) = server().await;
+        let replies = wss_echo::run(&url, client).await.unwrap();
+        assert_eq!(replies, ["secure 1", "secure 2", "secure 3"]);
+    }
+
+    #[tokio::test]
+    async fn connect_refuses_a_certificate_mozillas_roots_do_not_vouch_for() {
+        let (url, _) = server().await;
+        let error = rfc6455_tokio::connect(&url).await.unwrap_err();
+        assert!(matches!(error, Error::Tls(_)), "{error:?}");
+        assert!(
+            error.to_string().starts_with("TLS handshake failed"),
+            "{error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_certificate_must_name_the_host() {
+        let (url, client) = server().await;
+        let url = url.replace("localhost", "127.0.0.1");
+        let error = wss_echo::run(&url, client).await.unwrap_err();
+        assert!(matches!(error, Error::Tls(_)), "{error:?}");
+    }
 }

@@ -111,13 +111,18 @@ async fn a_malformed_request_is_answered_and_reported() {
     );
 }
 
+#[cfg(not(feature = "rustls"))]
 #[tokio::test]
-async fn connect_says_what_is_wrong_with_a_url() {
+async fn connect_without_tls_says_wss_needs_the_feature() {
     let error = rfc6455_tokio::connect("wss://example.com/")
         .await
         .unwrap_err();
     assert!(matches!(error, Error::TlsNotEnabled));
-    assert!(error.to_string().contains("TLS"), "{error}");
+    assert!(error.to_string().contains("`rustls` feature"), "{error}");
+}
+
+#[tokio::test]
+async fn connect_says_what_is_wrong_with_a_url() {
     let error = rfc6455_tokio::connect("ws://example.com/#x")
         .await
         .unwrap_err();
