@@ -9,6 +9,10 @@ mod echo_client;
 #[allow(dead_code)]
 #[path = "../examples/echo_server.rs"]
 mod echo_server;
+#[cfg(feature = "http")]
+#[allow(dead_code)]
+#[path = "../examples/hyper_echo.rs"]
+mod hyper_echo;
 #[cfg(feature = "rustls")]
 #[allow(dead_code)]
 #[path = "../examples/wss_echo.rs"]
@@ -185,4 +189,43 @@ mod wss {
         let error = wss_echo::run(&url, client).await.unwrap_err();
         assert!(matches!(error, Error::Tls(_)), "{error:?}");
     }
+}
+
+#[cfg(feature = "http")]
+#[tokio::test]
+async fn hyper_echo_upgrades_and_echoes_then_closes_cleanly() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(hyper_echo::serve(listener));
+    let mut ws = rfc6455_tokio::connect(&format!("ws://{addr}/echo"))
+        .await
+        .unwrap();
+    let sent = [
+        Message::text("over hyper"),
+        Message::binary(vec![9; 100_000]),
+    ];
+    for message in &sent {
+        ws.send(message.clone()).await.unwrap();
+        assert_eq!(&ws.recv().await.unwrap().unwrap(), message);
+    }
+    ws.close(CloseCode::NORMAL, "done").await.unwrap();
+    assert_eq!(ws.state(), State::Closed);
+}
+
+#[cfg(feature = "http")]
+#[tokio::test]
+async fn hyper_echo_closes_a_connection_whose_request_is_no_upgrade() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(hyper_echo::serve(listener));
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = Vec::new();
+    tcp.read_to_end(&mut response).await.unwrap();
+    // `handle` failed: hyper closes the connection without a response.
+    assert_eq!(String::from_utf8_lossy(&response), "");
 }
