@@ -144,3 +144,31 @@ async fn connect_reports_a_refused_tcp_connection() {
         .unwrap_err();
     assert!(matches!(error, Error::Io(_)), "{error:?}");
 }
+
+#[tokio::test]
+async fn connect_asks_for_slash_then_the_query_when_the_path_is_empty() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let mut target = String::new();
+        let mut ws = rfc6455_tokio::accept_with(stream, |request| {
+            target = request.target().to_owned();
+            Ok(rfc6455_tokio::Accept::new())
+        })
+        .await
+        .unwrap();
+        // The client's Close, then the end of the connection.
+        while let Some(message) = ws.recv().await {
+            message.unwrap();
+        }
+        target
+    });
+    let mut ws = rfc6455_tokio::connect(&format!("ws://{addr}?room=1"))
+        .await
+        .unwrap();
+    ws.close(rfc6455_tokio::CloseCode::NORMAL, "")
+        .await
+        .unwrap();
+    assert_eq!(server.await.unwrap(), "/?room=1");
+}
