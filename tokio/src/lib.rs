@@ -56,7 +56,6 @@
 //! - `http`: `upgrade_response`, which checks an `http::Request` upgrade
 //!   and builds the `101` `http::Response`, for hyper and axum servers;
 //!   then [`WebSocket::from_upgraded`] wraps the upgraded transport.
-//!
 //! - `rustls`: `wss://` in [`connect`], over rustls with Mozilla's roots
 //!   (webpki-roots) and ring's cryptography (no OpenSSL, no cmake);
 //!   `connect_with_tls` takes a rustls `ClientConfig` of your own (other
@@ -71,9 +70,33 @@
 //!   without the rest of `futures`.
 //! - `http` (feature `http`): the request and response types hyper and
 //!   axum share.
-//! - `tokio-rustls` and `webpki-roots` (feature `rustls`): see
-//!   `connect_with_tls` (TLS without OpenSSL, built with a C compiler
-//!   alone, the same roots on every machine).
+//! - `tokio-rustls` (feature `rustls`): rustls is TLS written in Rust, with
+//!   no OpenSSL to find or link; tokio-rustls is its tokio wrapper, by the
+//!   same maintainers. Its cryptography is ring's, which builds with a C
+//!   compiler alone and quickly (aws-lc-rs, rustls' default, compiles a
+//!   large C library, with cmake on some targets). The cost: rustls
+//!   0.23.48 deprecated ring's provider for want of a post-quantum key
+//!   exchange; install aws-lc-rs's provider as the process default
+//!   (`CryptoProvider::install_default`) and `connect` uses it.
+//! - `webpki-roots` (feature `rustls`): Mozilla's root store compiled in,
+//!   so a client trusts the same servers on every machine, containers
+//!   without CA files included. The operating system's store
+//!   (rustls-native-certs) or a private CA goes in a `ClientConfig` given
+//!   to `connect_with_tls`.
+//!
+//! # Examples
+//!
+//! In `examples/`, each run end to end over loopback by
+//! `tests/examples.rs`; the README has their line counts beside
+//! tokio-tungstenite's:
+//!
+//! - `client.rs`: connect, send three messages, print the replies, close.
+//! - `echo_server.rs`, `echo_client.rs` (built as `tokio_echo_server` and
+//!   `tokio_echo_client`): the core's echo contract, which the Autobahn
+//!   TestSuite and the interop suites run against in CI.
+//! - `hyper_echo.rs` (feature `http`): a hyper 1.x server's upgrade.
+//! - `wss_echo.rs` (feature `rustls`): `wss://` with a self-signed
+//!   certificate.
 //!
 //! # Not included (yet)
 //!

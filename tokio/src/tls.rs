@@ -1,19 +1,7 @@
 //! `wss://` over rustls (feature `rustls`): the client side of TLS for
 //! `connect` and `connect_with_tls`.
 //!
-//! Why these crates: rustls is TLS written in Rust, with no OpenSSL to
-//! find or link; tokio-rustls is its tokio wrapper, by the same
-//! maintainers. Its cryptography comes from ring, which builds with a C
-//! compiler alone and quickly (aws-lc-rs, rustls' default, compiles a
-//! large C library, with cmake on some targets). The cost: rustls 0.23.48
-//! deprecated ring's provider because it has no post-quantum key
-//! exchange. An application that wants one installs aws-lc-rs's provider
-//! as the process default (`CryptoProvider::install_default`), and
-//! `connect` uses it. webpki-roots is Mozilla's root store compiled in, so a
-//! client trusts the same servers on every machine, containers without
-//! CA files included; a root store of your own (the operating system's,
-//! through rustls-native-certs, or a private CA) goes in a `ClientConfig`
-//! given to `connect_with_tls`.
+//! Why these crates: see the crate docs ("Dependencies, and why").
 
 use std::sync::Arc;
 
