@@ -172,3 +172,29 @@ async fn connect_asks_for_slash_then_the_query_when_the_path_is_empty() {
         .unwrap();
     assert_eq!(server.await.unwrap(), "/?room=1");
 }
+
+/// A server that accepts TCP and never answers the TLS ClientHello: the
+/// TLS handshake counts against the opening handshake's deadline.
+#[cfg(feature = "rustls")]
+#[tokio::test(start_paused = true)]
+async fn a_tls_handshake_that_never_completes_times_out() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (silent, _) = listener.accept().await.unwrap();
+        std::future::pending::<()>().await;
+        drop(silent);
+    });
+    let started = tokio::time::Instant::now();
+    let error = rfc6455_tokio::connect(&format!("wss://{addr}/"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout(rfc6455::Timeout::Handshake)),
+        "{error:?}"
+    );
+    assert_eq!(
+        started.elapsed(),
+        rfc6455::Config::new().handshake_timeout.unwrap()
+    );
+}
