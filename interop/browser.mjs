@@ -1,10 +1,11 @@
 // Interop with a real browser: Debian's Chromium, headless, driven by
 // playwright-core (which never downloads a browser of its own).
 //
-//   node browser.mjs CHAT_URL ECHO_URL SCREENSHOT.png
+//   node browser.mjs CHAT_URL ECHO_URL [ECHO_URL...] SCREENSHOT.png
 //
-// CHAT_URL is the chat example's page (http://127.0.0.1:PORT/), ECHO_URL an
-// echo server (ws://127.0.0.1:PORT/). Prints one line per check and
+// CHAT_URL is the chat example's page (http://127.0.0.1:PORT/), each ECHO_URL
+// an echo server (ws://127.0.0.1:PORT/), checked in turn; a check's name
+// starts with its echo server's URL when there are several. Prints one line per check and
 // `N passed, N failed`; exits 1 on any failure.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,9 +16,11 @@ import { SIZES, Suite } from "./common.mjs";
 /** The chat example's limit on a message (`MAX_MESSAGE` in examples/chat.rs). */
 const CHAT_MAX_MESSAGE = 16 << 10;
 
-const [chatUrl, echoUrl, screenshot] = process.argv.slice(2);
-if (!chatUrl || !echoUrl || !screenshot) {
-  console.error("usage: browser.mjs CHAT_URL ECHO_URL SCREENSHOT.png");
+const [chatUrl, ...rest] = process.argv.slice(2);
+const screenshot = rest.pop();
+const echoUrls = rest;
+if (!chatUrl || !screenshot || echoUrls.length === 0) {
+  console.error("usage: browser.mjs CHAT_URL ECHO_URL [ECHO_URL...] SCREENSHOT.png");
   process.exit(2);
 }
 const suite = new Suite("chromium");
@@ -91,38 +94,41 @@ try {
     expect({ code, wasClean }, { code: 1009, wasClean: true });
   });
 
-  // The echo server, from a page of the chat's origin.
+  // Each echo server, from a page of the chat's origin.
   const page = alice;
-  for (const size of SIZES) {
-    for (const kind of ["text", "binary"]) {
-      await suite.check(`${kind} of ${size} bytes echoed`, async () => {
-        const result = await page.evaluate(echoInPage, { url: echoUrl, size, kind });
-        if (result !== "ok") throw new Error(result);
+  for (const echoUrl of echoUrls) {
+    const name = (check) => (echoUrls.length > 1 ? `${echoUrl}: ${check}` : check);
+    for (const size of SIZES) {
+      for (const kind of ["text", "binary"]) {
+        await suite.check(name(`${kind} of ${size} bytes echoed`), async () => {
+          const result = await page.evaluate(echoInPage, { url: echoUrl, size, kind });
+          if (result !== "ok") throw new Error(result);
+        });
+      }
+    }
+    await suite.check(name("subprotocol chat chosen from ['chat', 'superchat']"), async () => {
+      const protocol = await page.evaluate(async (url) => {
+        const ws = new WebSocket(url, ["chat", "superchat"]);
+        await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+        ws.close();
+        return ws.protocol;
+      }, echoUrl);
+      if (protocol !== "chat") throw new Error(`got ${JSON.stringify(protocol)}`);
+    });
+    for (const code of [1000, 4001]) {
+      await suite.check(name(`close ${code} with a reason ends cleanly`), async () => {
+        const event = await page.evaluate(async ({ url, code }) => {
+          const ws = new WebSocket(url);
+          await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+          const closed = new Promise((resolve) => { ws.onclose = resolve; });
+          ws.close(code, "see you");
+          const e = await closed;
+          return { code: e.code, reason: e.reason, wasClean: e.wasClean };
+        }, { url: echoUrl, code });
+        // The server echoes the code (RFC 6455 §5.5.1), not the reason.
+        expect(event, { code, reason: "", wasClean: true });
       });
     }
-  }
-  await suite.check("subprotocol chat chosen from ['chat', 'superchat']", async () => {
-    const protocol = await page.evaluate(async (url) => {
-      const ws = new WebSocket(url, ["chat", "superchat"]);
-      await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
-      ws.close();
-      return ws.protocol;
-    }, echoUrl);
-    if (protocol !== "chat") throw new Error(`got ${JSON.stringify(protocol)}`);
-  });
-  for (const code of [1000, 4001]) {
-    await suite.check(`close ${code} with a reason ends cleanly`, async () => {
-      const event = await page.evaluate(async ({ url, code }) => {
-        const ws = new WebSocket(url);
-        await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
-        const closed = new Promise((resolve) => { ws.onclose = resolve; });
-        ws.close(code, "see you");
-        const e = await closed;
-        return { code: e.code, reason: e.reason, wasClean: e.wasClean };
-      }, { url: echoUrl, code });
-      // The server echoes the code (RFC 6455 §5.5.1), not the reason.
-      expect(event, { code, reason: "", wasClean: true });
-    });
   }
 } finally {
   await browser.close();

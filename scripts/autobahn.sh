@@ -16,6 +16,12 @@
 # INFORMATIONAL (UNIMPLEMENTED only for $AUTOBAHN_ALLOW_UNIMPLEMENTED); NON-STRICT fails.
 # Installs the suite first if needed (scripts/autobahn-install.sh, a no-op when present).
 #
+# The rfc6455-tokio adapter's examples run the same way (as .ci/run does):
+#   cargo build --release -p rfc6455-tokio --example tokio_echo_server --example tokio_echo_client
+#   AUTOBAHN_AGENT=rfc6455-tokio AUTOBAHN_REPORTS=reports/autobahn-tokio \
+#     AUTOBAHN_SERVER_CMD=target/release/examples/tokio_echo_server \
+#     AUTOBAHN_CLIENT_CMD=target/release/examples/tokio_echo_client scripts/autobahn.sh both
+#
 # Environment (all optional):
 #   AUTOBAHN_SERVER_PORT   port for the server under test            (9001)
 #   AUTOBAHN_CLIENT_PORT   port for wstest's fuzzing server           (9002)

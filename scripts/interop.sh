@@ -5,18 +5,24 @@
 #
 # Installs what is missing (Debian's chromium with apt; playwright-core and ws
 # from npm into interop/node_modules; websockets from PyPI into a virtualenv),
-# builds the examples, starts echo_server, tokio_echo and chat on 127.0.0.1,
-# then runs every suite:
+# builds the examples, starts echo_server, tokio_echo, chat and the
+# rfc6455-tokio crate's tokio_echo_server on 127.0.0.1, then runs every suite:
 #
-#   python websockets  as the client of echo_server and tokio_echo, and as the
-#                      server for echo_client
+#   python websockets  as the client of echo_server, tokio_echo and
+#                      tokio_echo_server, and as the server for echo_client
+#                      and tokio_echo_client
 #   node ws            the same, plus 1,000 clients of the chat example
 #   tokio_client       200 concurrent connections to each echo server
 #   deadlines          echo_client leaves a server that never closes TCP within
-#                      6 s; both echo servers drop stalled handshakes at 10 s
+#                      6 s; the echo servers drop stalled handshakes at 10 s
 #   chromium           the chat page in two tabs, a message over the chat's
 #                      limit (a clean 1009 close), and echoes, subprotocols and
-#                      close codes from a page (screenshot in reports/interop/)
+#                      close codes from a page to echo_server and
+#                      tokio_echo_server (screenshot in reports/interop/)
+#
+# echo_server and echo_client are the core's, over blocking std::net;
+# tokio_echo_server and tokio_echo_client are tokio/examples/echo_server.rs and
+# echo_client.rs, the same contract on the rfc6455-tokio adapter.
 #
 # Each suite prints `N passed, N failed`; the script exits non-zero if any
 # check failed. Only loopback addresses are used; every wait is bounded.
@@ -53,6 +59,7 @@ log "node $(node --version), python websockets $("$venv/bin/python" -c 'import w
 # ---- build and start our servers -----------------------------------------------------
 cargo build --release --example echo_server --example echo_client --example tokio_echo \
     --example tokio_client --example chat
+cargo build --release -p rfc6455-tokio --example tokio_echo_server --example tokio_echo_client
 bin=${CARGO_TARGET_DIR:-$root/target}/release/examples
 rm -rf "$reports"
 mkdir -p "$reports"
@@ -74,8 +81,10 @@ start() { # NAME PORT: start our example NAME on 127.0.0.1:PORT, wait until it l
 start echo_server $((base + 1))
 start tokio_echo $((base + 2))
 start chat $((base + 80))
+start tokio_echo_server $((base + 3))
 echo_server=ws://127.0.0.1:$((base + 1))/
 tokio_echo=ws://127.0.0.1:$((base + 2))/
+adapter=ws://127.0.0.1:$((base + 3))/
 chat=127.0.0.1:$((base + 80))
 
 # ---- the suites ------------------------------------------------------------------------
@@ -99,19 +108,26 @@ suite() { # NAME CMD...: run a suite with a time bound, keep its summary line
 py=("$venv/bin/python" interop/python_peer.py)
 suite "python websockets -> echo_server" "${py[@]}" client "$echo_server"
 suite "python websockets -> tokio_echo" "${py[@]}" client "$tokio_echo"
+suite "python websockets -> tokio_echo_server" "${py[@]}" client "$adapter"
 suite "echo_client -> python websockets" "${py[@]}" server "$bin/echo_client"
+suite "tokio_echo_client -> python websockets" "${py[@]}" server "$bin/tokio_echo_client"
 suite "node ws -> echo_server" node interop/node_peer.mjs client "$echo_server"
 suite "node ws -> tokio_echo" node interop/node_peer.mjs client "$tokio_echo"
+suite "node ws -> tokio_echo_server" node interop/node_peer.mjs client "$adapter"
 suite "echo_client -> node ws" node interop/node_peer.mjs server "$bin/echo_client"
+suite "tokio_echo_client -> node ws" node interop/node_peer.mjs server "$bin/tokio_echo_client"
 suite "1000 node ws clients -> chat" node interop/node_peer.mjs fanout "ws://$chat/ws" 1000
 suite "tokio_client x200 -> echo_server" "$bin/tokio_client" "$echo_server" 200 20
 suite "tokio_client x200 -> tokio_echo" "$bin/tokio_client" "$tokio_echo" 200 20
+suite "tokio_client x200 -> tokio_echo_server" "$bin/tokio_client" "$adapter" 200 20
 dl=("$venv/bin/python" interop/deadlines.py)
 suite "echo_client -> a server that never closes TCP" "${dl[@]}" linger "$bin/echo_client"
 suite "stalled handshakes -> echo_server" "${dl[@]}" stall "$echo_server"
+suite "tokio_echo_client -> a server that never closes TCP" "${dl[@]}" linger "$bin/tokio_echo_client"
 suite "stalled handshakes -> tokio_echo" "${dl[@]}" stall "$tokio_echo"
-suite "chromium -> chat and echo_server" node interop/browser.mjs "http://$chat/" "$echo_server" \
-    "$reports/chat.png"
+suite "stalled handshakes -> tokio_echo_server" "${dl[@]}" stall "$adapter"
+suite "chromium -> chat, echo_server, tokio_echo_server" node interop/browser.mjs "http://$chat/" \
+    "$echo_server" "$adapter" "$reports/chat.png"
 
 echo
 echo "interop summary ($((SECONDS - started)) s; logs in $reports):"

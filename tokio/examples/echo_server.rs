@@ -1,6 +1,6 @@
 //! An echo server: one task per connection.
 //!
-//! `cargo run -p rfc6455-tokio --release --example echo_server -- 127.0.0.1:9001`
+//! `cargo run -p rfc6455-tokio --release --example tokio_echo_server -- 127.0.0.1:9001`
 //!
 //! The same contract as the core's `echo_server`: any path and Origin are
 //! accepted, the first offered subprotocol that is `chat` or `superchat` is
@@ -43,9 +43,8 @@ async fn echo(stream: TcpStream) -> Result<(), Error> {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let Some(addr) = std::env::args().nth(1) else {
-        eprintln!("usage: echo_server ADDR (e.g. 127.0.0.1:9001)");
-        std::process::exit(2);
-    };
-    serve(TcpListener::bind(&addr).await?).await
+    let addr = std::env::args().nth(1);
+    let listener = TcpListener::bind(addr.as_deref().unwrap_or("127.0.0.1:9001")).await?;
+    eprintln!("echo_server: listening on ws://{}", listener.local_addr()?);
+    serve(listener).await
 }

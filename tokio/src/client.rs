@@ -4,7 +4,8 @@ use std::future::poll_fn;
 use std::time::Duration;
 
 use rfc6455::{
-    ClientRequest, Config, Connection, HandshakeError, HeadLimits, ResponseHead, Status, StdKeys,
+    ClientRequest, Config, Connection, HandshakeError, HeadLimits, ResponseHead, Scheme, Status,
+    StdKeys,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -12,19 +13,29 @@ use tokio::net::TcpStream;
 use crate::conn::AnyConn;
 use crate::error::{Error, Refusal};
 use crate::inner::{Inner, Opened};
+use crate::stream::MaybeTlsStream;
 use crate::url::WsUrl;
 use crate::websocket::{whole, WebSocket};
 
 /// How long a refused upgrade's body is read for, at most.
 const BODY_WAIT: Duration = Duration::from_secs(1);
 
-/// Connects to a `ws://` URL over TCP and runs the opening handshake.
+/// Connects to a `ws://` URL over TCP, or to a `wss://` URL over TLS
+/// (feature `rustls`, with Mozilla's roots), and runs the opening
+/// handshake.
+///
+/// For custom headers, `Origin` or subprotocols, connect the transport
+/// yourself and call [`client`]; for TLS roots of your own (a private CA,
+/// the operating system's store), `connect_with_tls` (feature `rustls`).
 ///
 /// # Errors
 ///
 /// [`Error::Url`] for a URL that is not a WebSocket URL (see
-/// [`WsUrl`](crate::WsUrl)); [`Error::TlsNotEnabled`] for `wss://`;
-/// [`Error::Io`] if TCP fails; the errors of [`client`].
+/// [`WsUrl`](crate::WsUrl)); [`Error::TlsNotEnabled`] for `wss://` without
+/// the `rustls` feature; [`Error::Io`] if TCP fails; [`Error::Tls`] if the
+/// TLS handshake fails (an untrusted certificate, another name);
+/// [`Error::Timeout`] if it takes longer than the handshake timeout; the
+/// errors of [`client`].
 ///
 /// # Examples
 ///
@@ -34,14 +45,91 @@ const BODY_WAIT: Duration = Duration::from_secs(1);
 /// # Ok(())
 /// # }
 /// ```
-pub async fn connect(url: &str) -> Result<WebSocket<TcpStream>, Error> {
+pub async fn connect(url: &str) -> Result<WebSocket<MaybeTlsStream>, Error> {
     let url = WsUrl::parse(url)?;
     if url.is_secure() {
-        return Err(Error::TlsNotEnabled);
+        return secure(&url).await;
     }
+    let tcp = tcp(&url).await?;
+    handshake(&url, MaybeTlsStream::Plain(tcp)).await
+}
+
+/// [`connect`] with a rustls configuration of your own for `wss://` (its
+/// root certificates, client certificate, ALPN); `ws://` URLs ignore it.
+///
+/// # Errors
+///
+/// As for [`connect`].
+///
+/// # Examples
+///
+/// Trusting the operating system's roots, loaded by the
+/// `rustls-native-certs` crate, instead of Mozilla's:
+///
+/// ```ignore
+/// use std::sync::Arc;
+/// use rfc6455_tokio::tokio_rustls::rustls::{ClientConfig, RootCertStore};
+///
+/// let mut roots = RootCertStore::empty();
+/// roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+/// let config = ClientConfig::builder().with_root_certificates(roots).with_no_client_auth();
+/// let ws = rfc6455_tokio::connect_with_tls("wss://example.com/", Arc::new(config)).await?;
+/// ```
+#[cfg(feature = "rustls")]
+pub async fn connect_with_tls(
+    url: &str,
+    config: std::sync::Arc<tokio_rustls::rustls::ClientConfig>,
+) -> Result<WebSocket<MaybeTlsStream>, Error> {
+    let url = WsUrl::parse(url)?;
+    if !url.is_secure() {
+        let tcp = tcp(&url).await?;
+        return handshake(&url, MaybeTlsStream::Plain(tcp)).await;
+    }
+    over_tls(&url, config).await
+}
+
+#[cfg(feature = "rustls")]
+async fn secure(url: &WsUrl<'_>) -> Result<WebSocket<MaybeTlsStream>, Error> {
+    over_tls(url, crate::tls::default_config()?).await
+}
+
+/// TCP, then TLS within the handshake timeout, then the opening handshake.
+#[cfg(feature = "rustls")]
+async fn over_tls(
+    url: &WsUrl<'_>,
+    config: std::sync::Arc<tokio_rustls::rustls::ClientConfig>,
+) -> Result<WebSocket<MaybeTlsStream>, Error> {
+    let tcp = tcp(url).await?;
+    let timeout = Config::new().handshake_timeout.unwrap_or(Duration::MAX);
+    let tls = tokio::time::timeout(timeout, crate::tls::handshake(url.host(), tcp, config))
+        .await
+        .map_err(|_| Error::Timeout(rfc6455::Timeout::Handshake))??;
+    handshake(url, tls).await
+}
+
+#[cfg(not(feature = "rustls"))]
+async fn secure(_: &WsUrl<'_>) -> Result<WebSocket<MaybeTlsStream>, Error> {
+    Err(Error::TlsNotEnabled)
+}
+
+async fn tcp(url: &WsUrl<'_>) -> Result<TcpStream, Error> {
     let stream = TcpStream::connect((url.host(), url.port())).await?;
     stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// The opening handshake for `url` over `stream`.
+async fn handshake(
+    url: &WsUrl<'_>,
+    stream: MaybeTlsStream,
+) -> Result<WebSocket<MaybeTlsStream>, Error> {
+    let scheme = if url.is_secure() {
+        Scheme::Wss
+    } else {
+        Scheme::Ws
+    };
     let request = ClientRequest::new(url.host())
+        .scheme(scheme)
         .port(url.port())
         .target(url.target());
     client(&request, stream).await

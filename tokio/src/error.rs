@@ -23,8 +23,11 @@ pub enum Error {
     Io(io::Error),
     /// The URL given to [`connect`](crate::connect) is not a WebSocket URL.
     Url(UrlError),
-    /// A `wss://` URL, but this build has no TLS.
+    /// A `wss://` URL, but this build has no TLS (the `rustls` feature).
     TlsNotEnabled,
+    /// The TLS handshake failed: a certificate not trusted or not for this
+    /// host, no protocol in common, or the transport under it.
+    Tls(io::Error),
     /// The opening handshake was malformed (RFC 6455 §4): a bad request
     /// (answered with 400 or 426 for you) or a bad `101` response.
     Handshake(HandshakeError),
@@ -98,9 +101,10 @@ impl fmt::Display for Error {
             Error::Io(e) => write!(f, "transport error: {e}"),
             Error::Url(e) => write!(f, "invalid WebSocket URL: {e}"),
             Error::TlsNotEnabled => f.write_str(
-                "wss:// needs TLS, which this build does not include: connect a TLS stream \
-                 yourself and use `client`",
+                "wss:// needs TLS, which this build does not include: enable the `rustls` \
+                 feature, or connect a TLS stream yourself and use `client`",
             ),
+            Error::Tls(e) => write!(f, "TLS handshake failed: {e}"),
             Error::Handshake(e) => write!(f, "opening handshake failed: {e}"),
             Error::Refused(r) => {
                 write!(
@@ -142,7 +146,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io(e) => Some(e),
+            Error::Io(e) | Error::Tls(e) => Some(e),
             Error::Url(e) => Some(e),
             Error::Handshake(e) => Some(e),
             Error::Protocol(e) => Some(e),

@@ -56,11 +56,51 @@
 //! - `http`: `upgrade_response`, which checks an `http::Request` upgrade
 //!   and builds the `101` `http::Response`, for hyper and axum servers;
 //!   then [`WebSocket::from_upgraded`] wraps the upgraded transport.
+//! - `rustls`: `wss://` in [`connect`], over rustls with Mozilla's roots
+//!   (webpki-roots) and ring's cryptography (no OpenSSL, no cmake);
+//!   `connect_with_tls` takes a rustls `ClientConfig` of your own (other
+//!   roots, a client certificate); `tokio_rustls` is re-exported for it
+//!   and for servers. Without the feature, bring any TLS stream to
+//!   [`client`].
+//!
+//! # Dependencies, and why
+//!
+//! - `tokio` (net, io-util, time, rt): the runtime this crate adapts to.
+//! - `futures-core`, `futures-sink`: the `Stream` and `Sink` traits alone,
+//!   without the rest of `futures`.
+//! - `http` (feature `http`): the request and response types hyper and
+//!   axum share.
+//! - `tokio-rustls` (feature `rustls`): rustls is TLS written in Rust, with
+//!   no OpenSSL to find or link; tokio-rustls is its tokio wrapper, by the
+//!   same maintainers. Its cryptography is ring's, which builds with a C
+//!   compiler alone and quickly (aws-lc-rs, rustls' default, compiles a
+//!   large C library, with cmake on some targets). The cost: rustls
+//!   0.23.48 deprecated ring's provider for want of a post-quantum key
+//!   exchange; install aws-lc-rs's provider as the process default
+//!   (`CryptoProvider::install_default`) and `connect` uses it.
+//! - `webpki-roots` (feature `rustls`): Mozilla's root store compiled in,
+//!   so a client trusts the same servers on every machine, containers
+//!   without CA files included. The operating system's store
+//!   (rustls-native-certs) or a private CA goes in a `ClientConfig` given
+//!   to `connect_with_tls`.
+//!
+//! # Examples
+//!
+//! In `examples/`, each run end to end over loopback by
+//! `tests/examples.rs`; the README has their line counts beside
+//! tokio-tungstenite's:
+//!
+//! - `client.rs`: connect, send three messages, print the replies, close.
+//! - `echo_server.rs`, `echo_client.rs` (built as `tokio_echo_server` and
+//!   `tokio_echo_client`): the core's echo contract, which the Autobahn
+//!   TestSuite and the interop suites run against in CI.
+//! - `hyper_echo.rs` (feature `http`): a hyper 1.x server's upgrade.
+//! - `wss_echo.rs` (feature `rustls`): `wss://` with a self-signed
+//!   certificate.
 //!
 //! # Not included (yet)
 //!
-//! TLS (`wss://`): connect a TLS stream yourself and hand it to [`client`];
-//! [`connect`] says so for `wss://` URLs. permessage-deflate.
+//! permessage-deflate.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -71,23 +111,34 @@ mod inner;
 mod message;
 mod server;
 mod split;
+mod stream;
+#[cfg(feature = "rustls")]
+mod tls;
 #[cfg(feature = "http")]
 mod upgrade;
 mod url;
 mod wakers;
 mod websocket;
 
+#[cfg(feature = "rustls")]
+pub use client::connect_with_tls;
 pub use client::{client, client_with_config, connect};
 pub use error::{Error, Refusal};
 pub use message::{CloseFrame, Message};
 pub use server::{accept, accept_with, accept_with_config, Accept, Rejection};
 pub use split::{ReadHalf, WriteHalf};
+pub use stream::MaybeTlsStream;
 #[cfg(feature = "http")]
 pub use upgrade::upgrade_response;
 pub use url::{UrlError, WsUrl};
 pub use websocket::WebSocket;
 
 pub use rfc6455::{CloseCode, Config, Request, Role, State};
+/// The TLS crate `wss://` runs on (feature `rustls`), and through it
+/// `rustls`: for a `ClientConfig` of your own, or a server's
+/// `TlsAcceptor`, at the versions this crate uses.
+#[cfg(feature = "rustls")]
+pub use tokio_rustls;
 
 /// The README's example, compiled as a doc test.
 #[cfg(doctest)]

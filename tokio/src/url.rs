@@ -1,5 +1,6 @@
 //! A small, strict parser for `ws://` and `wss://` URLs (RFC 6455 §3).
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A parsed WebSocket URL: `ws[s]://host[:port][/path][?query]`.
@@ -31,7 +32,7 @@ pub struct WsUrl<'a> {
     secure: bool,
     host: &'a str,
     port: u16,
-    target: &'a str,
+    target: Cow<'a, str>,
 }
 
 /// Why a URL is not a WebSocket URL.
@@ -106,7 +107,13 @@ impl<'a> WsUrl<'a> {
             }
             Some(p) => parse_port(p)?,
         };
-        let target = if target.is_empty() { "/" } else { target };
+        // §3: the resource name is "/" when the path is empty, then the
+        // query (`ws://host?x=1` asks for `/?x=1`).
+        let target = match target.as_bytes().first() {
+            None => Cow::Borrowed("/"),
+            Some(b'?') => Cow::Owned(format!("/{target}")),
+            Some(_) => Cow::Borrowed(target),
+        };
         Ok(WsUrl {
             secure,
             host,
@@ -134,10 +141,10 @@ impl<'a> WsUrl<'a> {
         self.port
     }
 
-    /// The request target: path and query, `/` when empty.
+    /// The request target: path and query, the path `/` when empty.
     #[must_use]
-    pub fn target(&self) -> &'a str {
-        self.target
+    pub fn target(&self) -> &str {
+        &self.target
     }
 }
 
@@ -200,7 +207,7 @@ mod tests {
         let url = WsUrl::parse("WS://127.0.0.1:9001?x=1").unwrap();
         assert_eq!(
             (url.host(), url.port(), url.target()),
-            ("127.0.0.1", 9001, "?x=1")
+            ("127.0.0.1", 9001, "/?x=1")
         );
         let url = WsUrl::parse("wss://[2001:db8::1]:8443/a/b").unwrap();
         assert_eq!(

@@ -111,13 +111,18 @@ async fn a_malformed_request_is_answered_and_reported() {
     );
 }
 
+#[cfg(not(feature = "rustls"))]
 #[tokio::test]
-async fn connect_says_what_is_wrong_with_a_url() {
+async fn connect_without_tls_says_wss_needs_the_feature() {
     let error = rfc6455_tokio::connect("wss://example.com/")
         .await
         .unwrap_err();
     assert!(matches!(error, Error::TlsNotEnabled));
-    assert!(error.to_string().contains("TLS"), "{error}");
+    assert!(error.to_string().contains("`rustls` feature"), "{error}");
+}
+
+#[tokio::test]
+async fn connect_says_what_is_wrong_with_a_url() {
     let error = rfc6455_tokio::connect("ws://example.com/#x")
         .await
         .unwrap_err();
@@ -138,4 +143,58 @@ async fn connect_reports_a_refused_tcp_connection() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Io(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn connect_asks_for_slash_then_the_query_when_the_path_is_empty() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let mut target = String::new();
+        let mut ws = rfc6455_tokio::accept_with(stream, |request| {
+            target = request.target().to_owned();
+            Ok(rfc6455_tokio::Accept::new())
+        })
+        .await
+        .unwrap();
+        // The client's Close, then the end of the connection.
+        while let Some(message) = ws.recv().await {
+            message.unwrap();
+        }
+        target
+    });
+    let mut ws = rfc6455_tokio::connect(&format!("ws://{addr}?room=1"))
+        .await
+        .unwrap();
+    ws.close(rfc6455_tokio::CloseCode::NORMAL, "")
+        .await
+        .unwrap();
+    assert_eq!(server.await.unwrap(), "/?room=1");
+}
+
+/// A server that accepts TCP and never answers the TLS ClientHello: the
+/// TLS handshake counts against the opening handshake's deadline.
+#[cfg(feature = "rustls")]
+#[tokio::test(start_paused = true)]
+async fn a_tls_handshake_that_never_completes_times_out() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (silent, _) = listener.accept().await.unwrap();
+        std::future::pending::<()>().await;
+        drop(silent);
+    });
+    let started = tokio::time::Instant::now();
+    let error = rfc6455_tokio::connect(&format!("wss://{addr}/"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout(rfc6455::Timeout::Handshake)),
+        "{error:?}"
+    );
+    assert_eq!(
+        started.elapsed(),
+        rfc6455::Config::new().handshake_timeout.unwrap()
+    );
 }
