@@ -1,6 +1,6 @@
 //! The streaming frame decoder.
 
-use super::{Header, MAX_HEADER_LEN};
+use super::{Header, Opcode, MAX_HEADER_LEN};
 use crate::error::ProtocolError;
 use crate::mask::apply_mask;
 use crate::role::Role;
@@ -82,6 +82,8 @@ pub struct FrameDecoder {
     role: Role,
     max_frame_len: u64,
     allowed_rsv: u8,
+    /// RSV bits allowed on the first frame of a data message only.
+    message_rsv: u8,
     state: State,
 }
 
@@ -94,6 +96,7 @@ impl FrameDecoder {
             role,
             max_frame_len: u64::MAX >> 1,
             allowed_rsv: 0,
+            message_rsv: 0,
             state: State::Header {
                 partial: [0; MAX_HEADER_LEN],
                 len: 0,
@@ -115,6 +118,35 @@ impl FrameDecoder {
     #[must_use]
     pub const fn with_allowed_rsv(mut self, bits: u8) -> Self {
         self.allowed_rsv = bits;
+        self
+    }
+
+    /// Allows the RSV bits in `bits` on the first frame of a data message
+    /// (a Text or Binary frame) only, for a negotiated per-message extension
+    /// ([`Extension::rsv`](crate::Extension::rsv)): such a bit on a
+    /// continuation or control frame fails with
+    /// [`ProtocolError::ReservedBits`] (1002), as RFC 7692 §6.1 asks of the
+    /// "Per-Message Compressed" bit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455::{Decoded, FrameDecoder, Header, ProtocolError, Role};
+    ///
+    /// let mut decoder = FrameDecoder::new(Role::Client).with_message_rsv(Header::RSV1);
+    /// // A Text frame with RSV1 and an empty payload, not final: accepted.
+    /// let mut wire = [0x41, 0x00, 0xc0, 0x00];
+    /// let (used, item) = decoder.decode(&mut wire)?;
+    /// assert!(matches!(item, Some(Decoded::Header(h)) if h.rsv == Header::RSV1));
+    /// let (_, item) = decoder.decode(&mut wire[used..])?; // its empty payload
+    /// assert!(matches!(item, Some(Decoded::Payload { end_of_frame: true, .. })));
+    /// // A continuation with RSV1: 1002.
+    /// assert_eq!(decoder.decode(&mut wire[used..]), Err(ProtocolError::ReservedBits));
+    /// # Ok::<(), ProtocolError>(())
+    /// ```
+    #[must_use]
+    pub const fn with_message_rsv(mut self, bits: u8) -> Self {
+        self.message_rsv = bits;
         self
     }
 
@@ -224,7 +256,8 @@ impl FrameDecoder {
     pub(crate) fn check_header(&self, header: &Header) -> Result<(), ProtocolError> {
         // §5.2: "MUST be 0 unless an extension is negotiated that defines
         // meanings for non-zero values."
-        if header.rsv & !self.allowed_rsv != 0 {
+        // A frame without RSV bits, the common case, costs one test.
+        if header.rsv != 0 && !self.rsv_allowed(header) {
             return Err(ProtocolError::ReservedBits);
         }
         match (self.role, header.mask.is_some()) {
@@ -241,6 +274,21 @@ impl FrameDecoder {
             return Err(ProtocolError::FrameTooLarge);
         }
         Ok(())
+    }
+
+    /// Whether every RSV bit of `header` was claimed: by
+    /// [`with_allowed_rsv`](Self::with_allowed_rsv), or by
+    /// [`with_message_rsv`](Self::with_message_rsv) on a message's first
+    /// frame.
+    #[cold]
+    fn rsv_allowed(&self, header: &Header) -> bool {
+        let first_of_message = matches!(header.opcode, Opcode::Text | Opcode::Binary);
+        let message = if first_of_message {
+            self.message_rsv
+        } else {
+            0
+        };
+        header.rsv & !(self.allowed_rsv | message) == 0
     }
 
     fn decode_payload<'a>(
@@ -280,7 +328,6 @@ impl FrameDecoder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::Opcode;
     use std::vec::Vec;
 
     #[test]
