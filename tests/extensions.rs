@@ -477,3 +477,32 @@ fn a_negotiated_extension_owns_rsv1_on_the_first_frame_of_a_message() {
         (vec![Header::RSV2, Header::RSV2], None)
     );
 }
+
+#[test]
+fn claims_for_every_frame_and_per_message_compose_in_either_order() {
+    let wire = frames(&[(0xe1, b"a"), (0xa0, b"b"), (0xa9, b"")]);
+    let expected = (vec![0x60, Header::RSV2, Header::RSV2], None);
+    let client = || FrameDecoder::new(Role::Client);
+    let one = client()
+        .with_message_rsv(Header::RSV1)
+        .with_allowed_rsv(Header::RSV2);
+    let other = client()
+        .with_allowed_rsv(Header::RSV2)
+        .with_message_rsv(Header::RSV1);
+    assert_eq!(decode_all_ways(&one, &wire), expected);
+    assert_eq!(decode_all_ways(&other, &wire), expected);
+    // RSV1 stays per-message: on the continuation, 1002.
+    let bad = frames(&[(0x61, b"a"), (0xe0, b"b")]);
+    assert_eq!(
+        decode_all_ways(&one, &bad),
+        (vec![0x60], Some(ProtocolError::ReservedBits))
+    );
+    // Claims are replaced, not added up.
+    let replaced = client()
+        .with_message_rsv(Header::RSV1)
+        .with_message_rsv(Header::RSV3);
+    assert_eq!(
+        decode_all_ways(&replaced, &frames(&[(0xc1, b"")])),
+        (vec![], Some(ProtocolError::ReservedBits))
+    );
+}
