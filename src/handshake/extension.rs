@@ -106,7 +106,9 @@ pub trait Extension {
     /// the first frame of a data message only (RFC 7692 §6).
     fn rsv(&self) -> u8;
 
-    /// Client: writes the parameters of the offer (none is fine).
+    /// Client: writes the parameters of the offer (none is fine). Called
+    /// more than once (to check, to measure, to write): it must write the
+    /// same each time.
     fn offer(&self, params: &mut ExtensionParamWriter<'_>);
 
     /// Server: whether to accept this offer of the client's. Called for
@@ -118,7 +120,7 @@ pub trait Extension {
     fn accept_offer(&mut self, offer: &ExtensionOffer<'_>) -> bool;
 
     /// Server: writes the parameters of the answer to the offer just
-    /// accepted.
+    /// accepted; called more than once, as [`offer`](Self::offer) is.
     fn response(&self, params: &mut ExtensionParamWriter<'_>);
 
     /// Client: whether the server's answer (the element of its
