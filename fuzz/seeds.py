@@ -157,3 +157,22 @@ write("timers", "keepalive-open-server", bytes([2, 0, TWENTY_S, TWENTY_S, TEN_S,
 closing = (b"\x0b" + bytes([132]) + b"\x0b" + bytes([8, 4, 0]) + bytes([79, 2, 0x03, 0xE8])
            + b"\x07\x07\x09" + bytes([8, 1, 40]) + b"x" * 40 + b"\x07")
 write("timers", "close-linger-client", bytes([1, TEN_S, TWENTY_S, TWENTY_S, TEN_S, ONE_S, 1]) + closing)
+
+
+# extension_negotiation takes (split: u16, bytes): a request offering x-toy,
+# then a response naming it (cut where the request ends).
+TOY_REQUEST = (b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n"
+               b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+               b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: %s\r\n\r\n")
+TOY_RESPONSE = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Extensions: %s\r\n\r\n")
+for name, offers, answer in [
+    ("plain", b"x-toy", b"x-toy"),
+    ("level", b"x-toy; level=3, x-other", b"x-toy; level=3"),
+    ("bad-then-good", b"x-toy; level=1; level=2, x-toy; speed=1, x-toy; level=\"7\"", b"x-toy; level=7"),
+    ("unoffered-param", b"x-toy", b"x-toy; speed=1"),
+    ("twice", b"x-toy", b"x-toy, x-toy"),
+]:
+    request = TOY_REQUEST % offers
+    write("extension_negotiation", name, len(request).to_bytes(2, "big") + request + TOY_RESPONSE % answer)
+

@@ -73,6 +73,54 @@
 //! Every parse reports the head's length. Bytes after it (frames a peer sent
 //! without waiting) belong to the frame layer and are never consumed here.
 //!
+//! ## Extensions
+//!
+//! An extension (permessage-deflate, RFC 7692, lives in a companion crate)
+//! implements [`Extension`]; the core drives its negotiation on caller
+//! buffers and owns the syntax, the extension its parameters:
+//!
+//! ```text
+//! client                                        server
+//! write_extension_offer(ext, buf) → "x; a=1"
+//! ClientRequest::extensions(&[offer]) ──GET──►  Request::select_extension(ext, buf)
+//!                                                 ext.accept_offer(each offer, in order)
+//!                                                 → Some("x; a=1") or None (declined)
+//!                                       ◄──101── Accept::extensions(&[answer])
+//! validate_response(..)                          (only offered names, once each)
+//!   .check_extension(ext)
+//!     ext.accept_response(answer) → in use, or ExtensionRejected
+//! ```
+//!
+//! - Parameters reach the extension parsed per RFC 6455 §9.1
+//!   ([`ExtensionOffer`]: quoted values unquoted, names compared without
+//!   case) and leave it through [`ExtensionParamWriter`], which accepts only
+//!   tokens, so no extension can write a malformed or injected header.
+//! - Declining is never an error: an offer the extension cannot take (an
+//!   unknown or repeated parameter, a value out of range) is passed over
+//!   and the next one tried; a server application declines an extension
+//!   for a request by leaving its answer out of [`Accept`].
+//! - The client's check is strict: a `101` naming an extension that was not
+//!   offered fails with [`HandshakeError::ExtensionNotOffered`], one whose
+//!   parameters the extension did not offer (or that names it twice) with
+//!   [`HandshakeError::ExtensionRejected`] (§4.1: the client "MUST _Fail
+//!   the WebSocket Connection_").
+//! - Once negotiated, the extension owns its RSV bits ([`Extension::rsv`]):
+//!   [`FrameDecoder::with_message_rsv`] accepts them on the first frame of a
+//!   data message only; on a continuation or control frame, and any bit no
+//!   extension claimed, stay a 1002 failure (§5.2, RFC 7692 §6.1). A frame
+//!   without RSV bits pays one test, as before.
+//!
+//! The negotiation is a trait of four small methods rather than strings
+//! the application assembles, so that one object holds what was agreed (the
+//! window sizes of deflate, say) for the frames that follow; it takes
+//! `&mut dyn Extension`, so a program holds one copy of the negotiation
+//! code whatever its extensions. [`Connection`] does not run an extension
+//! yet: a client whose offer is accepted fails with
+//! [`HandshakeError::UnsupportedExtension`], and
+//! [`Connection::accept`] refuses an [`Accept`] that names one
+//! ([`UsageError::UnsupportedExtension`]), so the connection never announces
+//! frames it could not read.
+//!
 //! ## Strictness
 //!
 //! Lines end in CRLF only; a bare CR or bare LF, a NUL byte, obs-fold (a
@@ -360,10 +408,11 @@ pub use frame::{
     MAX_HEADER_LEN,
 };
 pub use handshake::{
-    accept_key, validate_response, Accept, AcceptKey, ClientKey, ClientRequest, ExtensionOffer,
-    ExtensionOffers, ExtensionParam, ExtensionParams, HeadLimits, HeadScanner, HeaderField,
-    HeaderFields, HeaderList, HeaderValues, Headers, Negotiated, Rejection, Request, RequestHead,
-    ResponseHead, Scheme, Subprotocols, WEBSOCKET_GUID, WEBSOCKET_VERSION,
+    accept_key, validate_response, write_extension_offer, Accept, AcceptKey, ClientKey,
+    ClientRequest, Extension, ExtensionOffer, ExtensionOffers, ExtensionParam,
+    ExtensionParamWriter, ExtensionParams, HeadLimits, HeadScanner, HeaderField, HeaderFields,
+    HeaderList, HeaderValues, Headers, Negotiated, Rejection, Request, RequestHead, ResponseHead,
+    Scheme, Subprotocols, WEBSOCKET_GUID, WEBSOCKET_VERSION,
 };
 #[cfg(feature = "std")]
 pub use keys::StdKeys;

@@ -153,6 +153,8 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// [`UsageError::InvalidState`] if no request is waiting;
     /// [`UsageError::SubprotocolNotOffered`] or
     /// [`UsageError::InvalidHeader`] for bad options;
+    /// [`UsageError::UnsupportedExtension`] if `options` accepts an
+    /// extension (the connection runs none yet);
     /// [`BufferTooSmall`](crate::BufferTooSmall) if the response does not fit
     /// the transmit storage. Nothing changes on error.
     ///
@@ -179,9 +181,15 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let Some(&Opening::ServerDecision { head_len }) = self.life.opening() else {
             return Err(UsageError::InvalidState.into());
         };
+        // The receive path runs no extension: a 101 naming one would
+        // announce frames it cannot read.
+        if !options.accepted_extensions().is_empty() {
+            return Err(UsageError::UnsupportedExtension.into());
+        }
         let limits = self.head_limits();
         let request = parse_request(&self.rx.buf.bytes()[..head_len], limits)?;
-        self.tx.write_head(|space| request.accept(options, space))?;
+        self.tx
+            .write_head(|space| request.write_accept(options, &[], space))?;
         let protocol = options
             .chosen_subprotocol()
             .and_then(|chosen| request.subprotocols().position(|offered| offered == chosen));

@@ -235,10 +235,12 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             }
             _ => return false,
         };
-        // The frame-level rules (RSV bits, masking direction, frame length)
-        // are the decoder's; the message-level ones are on_header's.
+        // The frame-level rules (masking direction, frame length) are the
+        // decoder's; the message-level ones are on_header's. A frame with
+        // RSV bits (refused, or an extension's) is left to the decoder.
         message_len_after <= config.max_message_len
             && matches!(self.life.inner(), Inner::Open | Inner::CloseSent)
-            && self.decoder.check_header(header).is_ok()
+            && header.rsv == 0
+            && self.decoder.check_unreserved_header(header).is_ok()
     }
 }

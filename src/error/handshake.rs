@@ -95,6 +95,12 @@ pub enum HandshakeError {
     /// The server accepted an offered extension that the connection does not
     /// implement, so it could not read the frames that follow.
     UnsupportedExtension,
+    /// The server's answer to an extension offer is not acceptable to the
+    /// extension (a parameter the client did not offer, an unknown or
+    /// repeated one, a bad value), or names the extension more than once
+    /// (RFC 6455 §9.1, RFC 7692 §5; see
+    /// [`Negotiated::check_extension`](crate::Negotiated::check_extension)).
+    ExtensionRejected,
     /// The transport ended before the handshake completed.
     TransportClosed,
 }
@@ -153,6 +159,9 @@ impl HandshakeError {
             HandshakeError::SubprotocolNotOffered => "server chose a subprotocol not offered",
             HandshakeError::ExtensionNotOffered => "server chose an extension not offered",
             HandshakeError::UnsupportedExtension => "server chose an extension this side lacks",
+            HandshakeError::ExtensionRejected => {
+                "server answered an extension offer with parameters not offered"
+            }
             HandshakeError::TransportClosed => "connection closed during the handshake",
         }
     }

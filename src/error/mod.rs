@@ -229,6 +229,14 @@ pub enum UsageError {
     InvalidHeader,
     /// The chosen subprotocol was not offered by the client.
     SubprotocolNotOffered,
+    /// An extension accepted in [`Accept`](crate::Accept) was not offered
+    /// by the client, or is accepted twice (RFC 6455 §4.2.2).
+    ExtensionNotOffered,
+    /// [`Connection::accept`](crate::Connection::accept) was asked to
+    /// accept an extension the connection does not run: its frames could
+    /// not be read. The connection runs no extension yet; negotiate one with
+    /// the handshake layer ([`Request::select_extension`](crate::Request::select_extension)).
+    UnsupportedExtension,
     /// The bytes given as a prepared frame are not exactly one unmasked
     /// data, Ping or Pong frame without RSV bits.
     InvalidFrame,
@@ -289,6 +297,12 @@ impl fmt::Display for UsageError {
             }
             UsageError::SubprotocolNotOffered => {
                 f.write_str("the chosen subprotocol was not offered by the client")
+            }
+            UsageError::ExtensionNotOffered => f.write_str(
+                "an accepted extension was not offered by the client, or is accepted twice",
+            ),
+            UsageError::UnsupportedExtension => {
+                f.write_str("the connection does not run the accepted extension")
             }
             UsageError::PredictableKeys => f.write_str(
                 "a client needs an unpredictable key source, not NoKeys (RFC 6455 §5.3)",

@@ -249,7 +249,7 @@ fn is_uri_host(host: &str) -> bool {
     !host.is_empty() && host.bytes().all(is_reg_name_byte)
 }
 
-fn put_list(sink: &mut dyn Sink, name: &str, items: &[&str]) {
+pub(super) fn put_list(sink: &mut dyn Sink, name: &str, items: &[&str]) {
     let mut items = items.iter();
     let Some(first) = items.next() else {
         return;

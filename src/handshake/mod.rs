@@ -3,6 +3,7 @@
 //! item is re-exported at the crate root.
 
 mod client;
+mod extension;
 mod extensions;
 mod headers;
 mod http;
@@ -18,6 +19,7 @@ mod token;
 pub(crate) use negotiated::is_interim;
 
 pub use client::{ClientRequest, Scheme};
+pub use extension::{write_extension_offer, Extension, ExtensionParamWriter};
 pub use extensions::{ExtensionOffer, ExtensionOffers, ExtensionParam, ExtensionParams};
 pub use headers::{HeaderField, HeaderFields, HeaderList, HeaderValues, Headers};
 pub use http::{RequestHead, ResponseHead};

@@ -37,7 +37,7 @@ pub(crate) trait Sink {
     }
 }
 
-struct Counter(usize);
+pub(crate) struct Counter(pub(crate) usize);
 
 impl Sink for Counter {
     fn put(&mut self, bytes: &[u8]) {

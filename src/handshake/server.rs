@@ -1,6 +1,7 @@
 //! The server side: check an upgrade request (RFC 6455 §4.2.1), then answer
 //! it with `101 Switching Protocols` (§4.2.2) or a refusal.
 
+use super::client::put_list;
 use super::extensions::{is_extension_list, ExtensionOffers};
 use super::headers::HeaderList;
 use super::headers::Headers;
@@ -263,13 +264,16 @@ impl<'a> Request<'a> {
     /// its length.
     ///
     /// RFC 6455 §4.2.2: `Upgrade: websocket`, `Connection: Upgrade`,
-    /// `Sec-WebSocket-Accept`, then the chosen subprotocol and the
-    /// application's headers.
+    /// `Sec-WebSocket-Accept`, then the chosen subprotocol, the accepted
+    /// extensions and the application's headers.
     ///
     /// # Errors
     ///
     /// - [`UsageError::SubprotocolNotOffered`] if the chosen subprotocol is
     ///   not one the client offered (compared exactly).
+    /// - [`UsageError::ExtensionNotOffered`] if an accepted extension was not
+    ///   offered, or is accepted twice; [`UsageError::InvalidHeader`] if an
+    ///   answer is not one element of §9.1's grammar.
     /// - [`UsageError::InvalidHeader`] if an extra header's name is not a
     ///   token or is one this method writes (`Upgrade`, `Connection`,
     ///   `Sec-WebSocket-*`, `Content-Length`, `Transfer-Encoding`), or its
@@ -277,6 +281,20 @@ impl<'a> Request<'a> {
     /// - [`BufferTooSmall`](crate::BufferTooSmall) if `out` is too short;
     ///   nothing is written.
     pub fn accept(&self, options: &Accept<'_>, out: &mut [u8]) -> Result<usize, Error> {
+        self.check_extension_answers(options.extensions)?;
+        self.write_accept(options, options.extensions, out)
+    }
+
+    /// [`accept`](Self::accept) with `extensions` (already checked) in place
+    /// of those of `options`. A connection, which runs no extension, passes
+    /// none, so a program that never writes them holds no code to check
+    /// them.
+    pub(crate) fn write_accept(
+        &self,
+        options: &Accept<'_>,
+        extensions: &[&str],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
         if let Some(chosen) = options.subprotocol {
             // §4.2.2 /subprotocol/: "The value chosen MUST be derived from
             // the client's handshake, specifically by selecting one of the
@@ -294,6 +312,7 @@ impl<'a> Request<'a> {
             if let Some(chosen) = options.subprotocol {
                 sink.put_header("Sec-WebSocket-Protocol", chosen.as_bytes());
             }
+            put_list(sink, "Sec-WebSocket-Extensions", extensions);
             for (name, value) in options.headers {
                 sink.put_header(name, value.as_bytes());
             }
@@ -317,12 +336,11 @@ const ACCEPT_RESERVED: &[&str] = &[
     "Transfer-Encoding",
 ];
 
-/// How to accept an upgrade: the chosen subprotocol and extra headers.
+/// How to accept an upgrade: the chosen subprotocol, the accepted
+/// extensions and extra headers.
 ///
-/// Built with methods so that it can grow: a later version will let an
-/// extension accept an offer here (writing `Sec-WebSocket-Extensions`).
-/// Today no extension is accepted and the `101` never names one, which is
-/// always a valid answer (§4.2.2).
+/// With no extensions the `101` names none, which is always a valid answer
+/// (§4.2.2): every offer is declined.
 ///
 /// # Examples
 ///
@@ -336,6 +354,7 @@ const ACCEPT_RESERVED: &[&str] = &[
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Accept<'h> {
     subprotocol: Option<&'h str>,
+    extensions: &'h [&'h str],
     headers: &'h [(&'h str, &'h str)],
 }
 
@@ -345,6 +364,7 @@ impl<'h> Accept<'h> {
     pub const fn new() -> Self {
         Accept {
             subprotocol: None,
+            extensions: &[],
             headers: &[],
         }
     }
@@ -353,6 +373,17 @@ impl<'h> Accept<'h> {
     #[must_use]
     pub const fn subprotocol(mut self, protocol: &'h str) -> Self {
         self.subprotocol = Some(protocol);
+        self
+    }
+
+    /// Accepts extensions: each element is one answer
+    /// (`name; param=value…`, RFC 6455 §9.1) to an extension the client
+    /// offered, in the order the extensions apply; typically written by
+    /// [`Request::select_extension`]. Written as one
+    /// `Sec-WebSocket-Extensions` header.
+    #[must_use]
+    pub const fn extensions(mut self, answers: &'h [&'h str]) -> Self {
+        self.extensions = answers;
         self
     }
 
@@ -368,6 +399,12 @@ impl<'h> Accept<'h> {
     #[must_use]
     pub const fn chosen_subprotocol(&self) -> Option<&'h str> {
         self.subprotocol
+    }
+
+    /// The accepted extensions, as given to [`extensions`](Self::extensions).
+    #[must_use]
+    pub const fn accepted_extensions(&self) -> &'h [&'h str] {
+        self.extensions
     }
 }
 
