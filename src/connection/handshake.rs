@@ -2,7 +2,7 @@
 //! that start it and the commands that answer it. Reading the heads is in
 //! `handshake_recv.rs`.
 
-use super::handshake_recv::parse_request;
+use super::side::{parse_request, CLIENT, SERVER};
 use super::state::{Accepted, Inner, Opening};
 use super::{receive_max, Connection};
 use crate::config::Config;
@@ -37,6 +37,7 @@ impl<B: Storage> Connection<B, NoKeys> {
             Role::Server,
             config,
             Inner::Connecting(opening),
+            Some(&SERVER),
             rx,
             tx,
             NoKeys,
@@ -84,6 +85,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             Role::Client,
             config,
             Inner::Connecting(opening),
+            Some(&CLIENT),
             rx,
             tx,
             keys,

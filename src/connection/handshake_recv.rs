@@ -1,26 +1,27 @@
 //! The opening handshake's receive side: reading the request or response
 //! head, skipping interim responses, checking the head and reporting it
-//! (RFC 6455 §4.1, §4.2.1).
+//! (RFC 6455 §4.1, §4.2.1). What only one role does is reached through
+//! that role's [`Side`] (`side.rs`).
 
+use super::side::Side;
 use super::state::Opening;
 use super::Connection;
 use crate::error::{Error, HandshakeError};
 use crate::event::{Event, Handshake};
-use crate::handshake::{
-    is_interim, validate_response, HeadLimits, Rejection, Request, ResponseHead,
-};
 use crate::keys::KeySource;
 use crate::status::Status;
 use crate::storage::Storage;
 
 impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
+        // A connection handshakes only if its constructor set a side.
+        let side = self.life.side()?;
         if let Some(accepted) = self.life.take_accepted() {
             let (head_len, protocol) = (accepted.head_len(), accepted.protocol());
             self.rx.read = head_len;
             self.rx.settle();
             let limits = self.head_limits();
-            let request = parse_request(&self.rx.bytes()[..head_len], limits).ok();
+            let request = side.request(&self.rx.bytes()[..head_len], limits).ok();
             let protocol = protocol.and_then(|i| request.and_then(|r| r.subprotocols().nth(i)));
             return Some(Ok(Event::HandshakeComplete(Handshake {
                 protocol,
@@ -29,7 +30,9 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             })));
         }
         match self.life.opening() {
-            Some(Opening::ServerRequest(_) | Opening::ClientResponse { .. }) => self.read_head(),
+            Some(Opening::ServerRequest(_) | Opening::ClientResponse { .. }) => {
+                self.read_head(side)
+            }
             Some(Opening::ServerDecision { .. }) | None => None,
         }
     }
@@ -41,7 +44,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// more 1xx responses received prior to a final response"). They stay in
     /// the storage until the final head arrives or room is needed, then go in
     /// one move, so however many there are each byte moves at most once.
-    fn read_head(&mut self) -> Option<Result<Event<'_>, Error>> {
+    fn read_head(&mut self, side: &Side) -> Option<Result<Event<'_>, Error>> {
         let head_len = loop {
             let filled = self.rx.filled;
             let skipped = self.skipped_interim();
@@ -53,7 +56,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             };
             match scanned {
                 Err(e) => return Some(Err(self.fail_handshake(e))),
-                Ok(Status::Complete(len)) if self.is_interim_response(skipped, len) => {
+                Ok(Status::Complete(len)) if self.is_interim_response(side, skipped, len) => {
                     if let Some(Opening::ClientResponse {
                         scanner, skipped, ..
                     }) = self.life.opening_mut()
@@ -73,7 +76,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
                 Ok(Status::Partial) if filled == self.rx.max => {
                     return Some(Err(self.fail_handshake(HandshakeError::HeadTooLarge)))
                 }
-                Ok(Status::Partial) if self.life.eof() => {
+                Ok(Status::Partial) if self.eof => {
                     return Some(Err(self.fail_handshake(HandshakeError::TransportClosed)))
                 }
                 Ok(Status::Partial) => {
@@ -86,9 +89,9 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         };
         match self.life.opening() {
             Some(&Opening::ClientResponse { request_len, .. }) => {
-                self.finish_client(head_len, request_len)
+                self.finish_client(side, head_len, request_len)
             }
-            _ => self.report_request(head_len),
+            _ => self.report_request(side, head_len),
         }
     }
 
@@ -102,16 +105,12 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
 
     /// Client: whether the head at `start..start + len` is an interim
     /// response.
-    fn is_interim_response(&mut self, start: usize, len: usize) -> bool {
+    fn is_interim_response(&mut self, side: &Side, start: usize, len: usize) -> bool {
         let Some(Opening::ClientResponse { scanner, .. }) = self.life.opening() else {
             return false;
         };
         let limits = scanner.limits();
-        let head = &self.rx.buf.bytes()[start..start + len];
-        matches!(
-            ResponseHead::parse(head, limits),
-            Ok(Status::Complete(r)) if is_interim(r.status())
-        )
+        side.is_interim(&self.rx.buf.bytes()[start..start + len], limits)
     }
 
     /// Client: moves what followed the skipped interim responses to the
@@ -128,24 +127,25 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     }
 
     /// Server: the request head is complete; check it and report it.
-    fn report_request(&mut self, head_len: usize) -> Option<Result<Event<'_>, Error>> {
+    fn report_request(&mut self, side: &Side, head_len: usize) -> Option<Result<Event<'_>, Error>> {
         let limits = self.head_limits();
-        if let Err(e) = parse_request(&self.rx.bytes()[..head_len], limits) {
+        if let Err(e) = side.request(&self.rx.bytes()[..head_len], limits) {
             return Some(Err(self.fail_handshake(e)));
         }
         self.move_to_decision(head_len);
-        let request = parse_request(&self.rx.bytes()[..head_len], limits).ok()?;
+        let request = side.request(&self.rx.bytes()[..head_len], limits).ok()?;
         Some(Ok(Event::Upgrade(request)))
     }
 
     /// Client: the response head is complete; check it against our request.
     fn finish_client(
         &mut self,
+        side: &Side,
         head_len: usize,
         request_len: usize,
     ) -> Option<Result<Event<'_>, Error>> {
         let limits = self.head_limits();
-        let checked = check_response(
+        let checked = side.response(
             &self.rx.buf.bytes()[..head_len],
             self.tx.written_prefix(request_len),
             limits,
@@ -158,12 +158,13 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         self.move_to_open(None);
         self.rx.read = head_len;
         self.rx.settle();
-        let negotiated = check_response(
-            &self.rx.buf.bytes()[..head_len],
-            self.tx.written_prefix(request_len),
-            limits,
-        )
-        .ok()?;
+        let negotiated = side
+            .response(
+                &self.rx.buf.bytes()[..head_len],
+                self.tx.written_prefix(request_len),
+                limits,
+            )
+            .ok()?;
         // The request was kept only to check the response against.
         // (Fields, not `on_tx_empty`: `negotiated` borrows the storage.)
         let at_once = !self.config.storage_idle_timeout.is_some()
@@ -191,42 +192,13 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         error: HandshakeError,
         refused_head: Option<usize>,
     ) -> Error {
-        if self.role.is_server() && error != HandshakeError::TransportClosed {
-            let response = Rejection::from(error);
+        let refusal = self.life.side().and_then(Side::refusal);
+        if let Some(refuse) = refusal.filter(|_| error != HandshakeError::TransportClosed) {
             // Without room the response is dropped: the connection fails
             // either way.
-            let _ = self.tx.write_head(|space| response.write(space));
+            let _ = self.tx.write_head(|space| refuse(error, space));
         }
         self.move_to_failed(refused_head);
         Error::Handshake(error)
-    }
-}
-
-/// Parses a head the scanner found complete.
-pub(super) fn parse_request(
-    head: &[u8],
-    limits: HeadLimits,
-) -> Result<Request<'_>, HandshakeError> {
-    match Request::parse(head, limits)? {
-        Status::Complete(request) => Ok(request),
-        // The scanner saw the blank line, so the parser does too.
-        Status::Partial => Err(HandshakeError::InvalidRequestLine),
-    }
-}
-
-/// Checks the server's response (§4.1) and returns the chosen subprotocol.
-fn check_response<'r>(
-    head: &'r [u8],
-    request: &[u8],
-    limits: HeadLimits,
-) -> Result<Option<&'r str>, HandshakeError> {
-    match validate_response(head, request, limits)? {
-        Status::Complete(negotiated) => {
-            if negotiated.extensions().next().is_some() {
-                return Err(HandshakeError::UnsupportedExtension);
-            }
-            Ok(negotiated.subprotocol())
-        }
-        Status::Partial => Err(HandshakeError::InvalidStatusLine),
     }
 }

@@ -12,6 +12,7 @@ mod recv;
 mod rx;
 mod send;
 mod settings;
+mod side;
 mod state;
 mod timers;
 mod tx;
@@ -188,6 +189,10 @@ pub struct Connection<B, K: ?Sized = NoKeys> {
     /// Input arrived since [`poll_event`](Self::poll_event) last returned
     /// `None`: events may be waiting.
     unpolled: bool,
+    /// The transport has ended: an input, recorded until the receive path
+    /// has used up the bytes before it. (Beside the other flags rather than
+    /// in `life`, where it would cost 8 bytes of padding.)
+    eof: bool,
     /// The deadlines' view of time.
     timers: Timers,
     #[cfg(feature = "alloc")]
@@ -232,6 +237,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         role: Role,
         config: Config,
         state: Inner,
+        side: Option<&'static side::Side>,
         mut rx: B,
         tx: B,
         keys: K,
@@ -255,7 +261,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         Ok(Connection {
             role,
             config: Settings::new(&config),
-            life: Lifecycle::new(state),
+            life: Lifecycle::new(state, side),
             rx,
             tx,
             decoder: FrameDecoder::new(role).with_max_frame_len(config.max_frame_len),
@@ -267,6 +273,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             pong_end: 0,
             pending_close: None,
             unpolled: false,
+            eof: false,
             timers: Timers::default(),
             #[cfg(feature = "alloc")]
             message: Vec::new(),
@@ -301,7 +308,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         K: Sized,
     {
         check_keys(role, &keys)?;
-        Ok(Self::build(role, config, Inner::Open, rx, tx, keys)?)
+        Ok(Self::build(role, config, Inner::Open, None, rx, tx, keys)?)
     }
 
     /// Which end this side plays.
@@ -388,8 +395,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         match self.state() {
             State::Failed => drained,
             State::Closed => {
-                (drained && (self.role.is_server() || self.life.eof()))
-                    || self.timers.gave_up_waiting
+                (drained && (self.role.is_server() || self.eof)) || self.timers.gave_up_waiting
             }
             State::Connecting | State::Open | State::CloseSent | State::CloseReceived => false,
         }

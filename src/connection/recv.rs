@@ -149,7 +149,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             State::Closed => self.role.is_client(),
             State::CloseReceived | State::Failed => false,
         };
-        reading && !self.life.eof() && !self.unpolled
+        reading && !self.eof && !self.unpolled
     }
 
     /// Records that the transport ended (the peer closed TCP, or reading
@@ -159,7 +159,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// [`poll_event`](Self::poll_event) reports [`Event::Close`] with
     /// [`CloseCode::ABNORMAL`] (1006), which is never sent on the wire.
     pub fn receive_eof(&mut self) {
-        self.life.set_eof();
+        self.eof = true;
         self.unpolled = true;
     }
 
@@ -434,7 +434,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         // nothing is given back (now or once idle), and so is the
         // reassembly buffer with it.
         self.on_rx_empty();
-        if self.life.eof() {
+        if self.eof {
             self.move_to_closed();
             return Some(Ok(Event::Close {
                 code: CloseCode::ABNORMAL,

@@ -27,10 +27,12 @@
 //! `tests/state_machine.rs` walks every cell of the table through the
 //! public API.
 
+use super::side::Side;
 use super::{Connection, State};
 use crate::handshake::HeadScanner;
 use crate::keys::KeySource;
 use crate::storage::Storage;
+use core::num::NonZeroU32;
 
 /// Where the opening handshake is, while [`Inner::Connecting`].
 pub(super) enum Opening {
@@ -51,31 +53,37 @@ pub(super) enum Opening {
 
 /// A server's accepted handshake, not yet reported as
 /// [`Event::HandshakeComplete`](crate::Event::HandshakeComplete).
+///
+/// Every connection holds an `Option<Accepted>`, so it is kept to 8 bytes:
+/// two `u32`s, the first never 0 so that `None` costs nothing.
 #[derive(Clone, Copy)]
 pub(super) struct Accepted {
-    /// At most `u32::MAX` (the head limit, see `head_limits`): every
-    /// connection holds an `Option<Accepted>`, so it is kept to 12 bytes.
-    head_len: u32,
+    /// At most `u32::MAX` (the head limit, see `head_limits`), and at least
+    /// 4 (a head ends in CRLF CRLF).
+    head_len: NonZeroU32,
     /// The index of the chosen subprotocol among those offered (fewer than
-    /// the head's bytes).
-    protocol: Option<u32>,
+    /// the head's bytes, so below `u32::MAX`), or [`Self::NO_PROTOCOL`].
+    protocol: u32,
 }
 
 impl Accepted {
+    const NO_PROTOCOL: u32 = u32::MAX;
+
     pub(super) fn new(head_len: usize, protocol: Option<usize>) -> Self {
         let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        debug_assert!(head_len > 0 && protocol.map_or(true, |i| i < head_len));
         Accepted {
-            head_len: narrow(head_len),
-            protocol: protocol.map(narrow),
+            head_len: NonZeroU32::new(narrow(head_len)).unwrap_or(NonZeroU32::MIN),
+            protocol: protocol.map_or(Self::NO_PROTOCOL, narrow),
         }
     }
 
     pub(super) const fn head_len(&self) -> usize {
-        self.head_len as usize
+        self.head_len.get() as usize
     }
 
     pub(super) fn protocol(&self) -> Option<usize> {
-        self.protocol.map(|i| i as usize)
+        (self.protocol != Self::NO_PROTOCOL).then_some(self.protocol as usize)
     }
 }
 
@@ -100,18 +108,24 @@ pub(super) struct Lifecycle {
     /// A server's accepted handshake still to report (it may be reported
     /// after the application already sent frames or a Close).
     accepted: Option<Accepted>,
-    /// The transport has ended: an input, recorded until the receive path
-    /// has used up the bytes before it.
-    eof: bool,
+    /// The role's half of the opening handshake, set by the constructor
+    /// that starts one (none for `Connection::open`). Only
+    /// `Connection::client` and `Connection::server` name a [`Side`], so a
+    /// program links the handshake code of the roles it constructs only.
+    side: Option<&'static Side>,
 }
 
 impl Lifecycle {
-    pub(super) const fn new(inner: Inner) -> Self {
+    pub(super) const fn new(inner: Inner, side: Option<&'static Side>) -> Self {
         Lifecycle {
             inner,
             accepted: None,
-            eof: false,
+            side,
         }
+    }
+
+    pub(super) const fn side(&self) -> Option<&'static Side> {
+        self.side
     }
 
     pub(super) const fn inner(&self) -> &Inner {
@@ -128,14 +142,6 @@ impl Lifecycle {
     #[inline]
     pub(super) const fn is_settled_open(&self) -> bool {
         matches!(self.inner, Inner::Open) && self.accepted.is_none()
-    }
-
-    pub(super) const fn eof(&self) -> bool {
-        self.eof
-    }
-
-    pub(super) fn set_eof(&mut self) {
-        self.eof = true;
     }
 
     pub(super) const fn opening(&self) -> Option<&Opening> {
@@ -288,7 +294,7 @@ mod tests {
     #[cfg(debug_assertions)]
     #[should_panic(expected = "illegal state move")]
     fn an_illegal_move_is_caught_in_debug_builds() {
-        let mut life = Lifecycle::new(Inner::Closed);
+        let mut life = Lifecycle::new(Inner::Closed, None);
         life.set(Inner::Open);
     }
 }
