@@ -385,6 +385,7 @@ mod config;
 mod connection;
 mod error;
 mod event;
+mod extension;
 mod frame;
 mod handshake;
 mod keys;
@@ -403,6 +404,7 @@ pub use config::{AutoPong, Config, MessageMode};
 pub use connection::{Connection, State, MIN_STORAGE_LEN};
 pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, Timeout, UsageError};
 pub use event::{Event, Handshake};
+pub use extension::{ExtensionError, NoExtension, Transformed};
 pub use frame::{
     Decoded, Encoder, Fragment, FrameDecoder, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD,
     MAX_HEADER_LEN,

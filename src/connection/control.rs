@@ -8,10 +8,11 @@ use crate::config::AutoPong;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;
 use crate::frame::Opcode;
+use crate::handshake::Extension;
 use crate::keys::KeySource;
 use crate::storage::Storage;
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// A whole control frame arrived.
     pub(super) fn on_control(&mut self) -> Option<Result<Event<'_>, Error>> {
         match self.inbound.frame {

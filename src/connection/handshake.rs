@@ -2,11 +2,13 @@
 //! that start it and the commands that answer it. Reading the heads is in
 //! `handshake_recv.rs`.
 
+use super::extension::MAX_ELEMENT_LEN;
 use super::side::{parse_request, CLIENT, SERVER};
 use super::state::{Accepted, Inner, Opening};
 use super::{receive_max, Connection};
 use crate::config::Config;
 use crate::error::{Error, UsageError};
+use crate::handshake::Extension;
 use crate::handshake::{
     Accept, ClientRequest, HeadLimits, HeadScanner, Rejection, Request, ResponseHead,
 };
@@ -45,7 +47,7 @@ impl<B: Storage> Connection<B, NoKeys> {
     }
 }
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// A client connection: writes the upgrade request (with a fresh nonce
     /// from `keys`) into the transmit queue and waits for the response.
     ///
@@ -183,18 +185,22 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let Some(&Opening::ServerDecision { head_len }) = self.life.opening() else {
             return Err(UsageError::InvalidState.into());
         };
-        // The receive path runs no extension: a 101 naming one would
-        // announce frames it cannot read.
+        // The connection runs only its own extension (`with_extension`): a
+        // 101 naming another would announce frames it cannot read.
         if !options.accepted_extensions().is_empty() {
             return Err(UsageError::UnsupportedExtension.into());
         }
         let limits = self.head_limits();
         let request = parse_request(&self.rx.buf.bytes()[..head_len], limits)?;
+        let mut element = [0; MAX_ELEMENT_LEN];
+        let answer = Self::select_extension(&mut self.ext, &request, &mut element)?;
+        let answers = answer.as_slice();
         self.tx
-            .write_head(|space| request.write_accept(options, &[], space))?;
+            .write_head(|space| request.write_accept(options, answers, space))?;
         let protocol = options
             .chosen_subprotocol()
             .and_then(|chosen| request.subprotocols().position(|offered| offered == chosen));
+        self.use_extension(answer.is_some());
         self.move_to_open(Some(Accepted::new(head_len, protocol)));
         Ok(())
     }

@@ -3,16 +3,17 @@
 //! (RFC 6455 §4.1, §4.2.1). What only one role does is reached through
 //! that role's [`Side`] (`side.rs`).
 
-use super::side::Side;
+use super::side::{ExtensionCheck, Side};
 use super::state::Opening;
 use super::Connection;
 use crate::error::{Error, HandshakeError};
 use crate::event::{Event, Handshake};
+use crate::handshake::Extension;
 use crate::keys::KeySource;
 use crate::status::Status;
 use crate::storage::Storage;
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
         // A connection handshakes only if its constructor set a side.
         let side = self.life.side()?;
@@ -145,16 +146,23 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         request_len: usize,
     ) -> Option<Result<Event<'_>, Error>> {
         let limits = self.head_limits();
+        let mut in_use = false;
+        let extension = match self.ext.as_mut() {
+            Some(ext) => ExtensionCheck::Run(ext, &mut in_use),
+            None => ExtensionCheck::Refuse,
+        };
         let checked = side.response(
             &self.rx.buf.bytes()[..head_len],
             self.tx.written_prefix(request_len),
             limits,
+            extension,
         );
         if let Err(e) = checked {
             // A refused response stays readable through `response()`.
             let refused = matches!(e, HandshakeError::UnexpectedStatus(_)).then_some(head_len);
             return Some(Err(self.fail_handshake_keeping(e, refused)));
         }
+        self.use_extension(in_use);
         self.move_to_open(None);
         self.rx.read = head_len;
         self.rx.settle();
@@ -163,6 +171,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
                 &self.rx.buf.bytes()[..head_len],
                 self.tx.written_prefix(request_len),
                 limits,
+                ExtensionCheck::Done,
             )
             .ok()?;
         // The request was kept only to check the response against.

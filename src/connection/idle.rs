@@ -14,11 +14,12 @@
 //! for it at most once per timeout.
 
 use super::Connection;
+use crate::handshake::Extension;
 use crate::keys::KeySource;
 use crate::storage::Storage;
 use crate::time::Timestamp;
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// Whether storage that holds nothing is given back now rather than
     /// after the idle timeout.
     #[inline]

@@ -26,6 +26,15 @@ pub(super) struct Inbound {
     /// path took in without validating yet (see `whole.rs`).
     pub(super) unchecked: usize,
     pub(super) utf8: Utf8Validator,
+    /// The message is transformed by the extension (its first frame had
+    /// the extension's RSV bits): its payload is decoded into the message
+    /// buffer.
+    pub(super) transformed: bool,
+    /// Bytes at the start of the message buffer already delivered as a
+    /// chunk (stream mode, transformed messages).
+    pub(super) delivered: usize,
+    /// Decoded bytes of a transformed message delivered in earlier chunks.
+    pub(super) decoded: u64,
 }
 
 impl Inbound {
@@ -39,6 +48,9 @@ impl Inbound {
             complete: false,
             unchecked: 0,
             utf8: Utf8Validator::new(),
+            transformed: false,
+            delivered: 0,
+            decoded: 0,
         }
     }
 
@@ -84,6 +96,9 @@ impl Inbound {
         self.len = header.payload_len;
         self.fragments = 1;
         self.utf8.reset();
+        self.transformed = header.rsv != 0;
+        self.delivered = 0;
+        self.decoded = 0;
     }
 
     /// Whether a continuation frame may continue the message here (§5.4,

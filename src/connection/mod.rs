@@ -2,6 +2,7 @@
 //! handshake (RFC 6455 §4–§7).
 
 mod control;
+mod extension;
 mod handshake;
 mod handshake_recv;
 mod idle;
@@ -23,7 +24,9 @@ use alloc::vec::Vec;
 
 use crate::config::Config;
 use crate::error::{BufferTooSmall, Error, UsageError};
+use crate::extension::NoExtension;
 use crate::frame::{Encoder, FrameDecoder, MAX_CONTROL_PAYLOAD};
+use crate::handshake::Extension;
 use crate::keys::{KeySource, NoKeys};
 use crate::role::Role;
 use crate::storage::Storage;
@@ -166,7 +169,7 @@ impl ControlBuf {
 /// [`MessageMode::Reassemble`](crate::MessageMode) (for a message that
 /// arrived in several frames or does not fit the receive storage), so its
 /// memory is bounded by the limits whatever the peer sends.
-pub struct Connection<B, K: ?Sized = NoKeys> {
+pub struct Connection<B, K: ?Sized = NoKeys, E = NoExtension> {
     role: Role,
     config: Settings,
     life: Lifecycle,
@@ -197,6 +200,10 @@ pub struct Connection<B, K: ?Sized = NoKeys> {
     timers: Timers,
     #[cfg(feature = "alloc")]
     message: Vec<u8>,
+    /// The extension: offered or to be selected while connecting, in use
+    /// once open; `None` if it was not negotiated (or for [`NoExtension`],
+    /// always, in no bytes).
+    ext: Option<E>,
     /// Last, so that `K` can be unsized: the bodies of the public methods
     /// run on `Connection<B, dyn KeySource>`, one copy in a program
     /// whatever its key sources (see [`as_dyn`](Self::as_dyn)).
@@ -218,7 +225,7 @@ pub(crate) fn receive_max<B: Storage>(config: &Config, rx: &mut B) -> usize {
         .max(MIN_STORAGE_LEN)
 }
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// This connection with its key source behind `dyn`. The public methods
     /// that do the work run their bodies on it, so a program holds one copy
     /// of them whatever its key sources (a client's closure, a server's
@@ -226,7 +233,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// with both roles. The keys are used only to mask what a client sends,
     /// one indirect call per frame.
     #[inline(always)]
-    pub(crate) fn as_dyn(&mut self) -> &mut Connection<B, dyn KeySource + '_>
+    pub(crate) fn as_dyn(&mut self) -> &mut Connection<B, dyn KeySource + '_, E>
     where
         K: Sized,
     {
@@ -277,6 +284,7 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
             timers: Timers::default(),
             #[cfg(feature = "alloc")]
             message: Vec::new(),
+            ext: None,
         })
     }
 

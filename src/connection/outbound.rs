@@ -13,6 +13,8 @@ pub(super) struct Outbound {
     /// UTF-8 state of the text message being sent, `None` if unknown (a
     /// payload written by the caller after `send_header`).
     utf8: Option<Utf8Validator>,
+    /// The fragmented message being sent is transformed by the extension.
+    pub(super) transformed: bool,
 }
 
 impl Outbound {
@@ -20,6 +22,7 @@ impl Outbound {
         Outbound {
             kind: None,
             utf8: Some(Utf8Validator::new()),
+            transformed: false,
         }
     }
 
@@ -82,6 +85,7 @@ impl Outbound {
         utf8: Option<Utf8Validator>,
     ) {
         self.kind = (!fragment.is_last()).then_some(kind);
+        self.transformed &= self.kind.is_some();
         self.utf8 = utf8;
     }
 }

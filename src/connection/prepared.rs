@@ -6,12 +6,13 @@
 use super::{Connection, State};
 use crate::error::{Error, UsageError};
 use crate::frame::{Fragment, Header, HeaderBytes, Opcode};
+use crate::handshake::Extension;
 use crate::keys::KeySource;
 use crate::message::MessageKind;
 use crate::status::Status;
 use crate::storage::Storage;
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// Returns the header of a data frame whose payload the caller writes to
     /// the transport itself, right after the header, without copying it into
     /// the connection (`writev(header, payload)`).

@@ -7,6 +7,7 @@ use crate::config::MessageMode;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;
 use crate::frame::{Decoded, Header};
+use crate::handshake::Extension;
 use crate::keys::KeySource;
 use crate::message::MessageKind;
 use crate::storage::Storage;
@@ -25,7 +26,7 @@ enum Step {
     },
 }
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// Copies received bytes into the storage and returns how many it took.
     ///
     /// Fewer than `data.len()` are taken when the storage is full: drain
@@ -277,7 +278,8 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
                         }
                         continue;
                     }
-                    if let Err(e) = self.on_data(start, len) {
+                    let last = end_of_frame && self.inbound.frame_fin;
+                    if let Err(e) = self.on_payload(start, len, last) {
                         return Some(Err(self.fail(e)));
                     }
                     let fin = self.inbound.frame_fin;
@@ -356,6 +358,23 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         self.message.clear();
     }
 
+    /// Takes `len` unmasked payload bytes at `start` into the message, or
+    /// decodes them if the extension transforms it; `last`: they end it.
+    fn on_payload(&mut self, start: usize, len: usize, last: bool) -> Result<(), ProtocolError> {
+        if !self.inbound.transformed {
+            return self.on_data(start, len);
+        }
+        #[cfg(feature = "alloc")]
+        return self.on_transformed_data(start, len, last);
+        // Without an allocator no extension is attached: the decoder
+        // refuses every RSV bit.
+        #[cfg(not(feature = "alloc"))]
+        {
+            let _ = last;
+            Err(ProtocolError::ReservedBits)
+        }
+    }
+
     /// Takes `len` unmasked payload bytes at `start` into the message.
     pub(super) fn on_data(&mut self, start: usize, len: usize) -> Result<(), ProtocolError> {
         #[cfg(feature = "alloc")]
@@ -406,6 +425,16 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
     /// were read.
     fn data_ready(&self) -> Option<bool> {
         self.inbound.kind?;
+        #[cfg(feature = "alloc")]
+        if self.inbound.transformed && self.config.message_mode == MessageMode::Stream {
+            // What has been decoded goes out as it comes, but for an
+            // unfinished character at its end.
+            let ready = self.message.len() - self.inbound.delivered;
+            if !self.inbound.complete && ready > self.inbound.utf8.incomplete_len() {
+                return Some(false);
+            }
+            return self.inbound.complete.then_some(true);
+        }
         if self.config.message_mode == MessageMode::Stream {
             let assembled = self.rx.assembled();
             let streaming = self.inbound.len > self.chunk_len() as u64;
@@ -457,6 +486,20 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         #[cfg(feature = "alloc")]
         if self.config.message_mode == MessageMode::Reassemble {
             return Ok(data_event(kind, &self.message, fin));
+        }
+        #[cfg(feature = "alloc")]
+        if self.inbound.transformed {
+            // Stream mode: the decoded bytes since the last chunk, up to a
+            // character boundary.
+            let start = self.inbound.delivered;
+            let end = if fin {
+                self.message.len()
+            } else {
+                self.message.len() - self.inbound.utf8.incomplete_len()
+            };
+            self.inbound.delivered = end;
+            self.inbound.decoded += (end - start) as u64;
+            return Ok(data_event(kind, &self.message[start..end], fin));
         }
         let start = self.rx.msg_start;
         let end = if fin {

@@ -5,13 +5,14 @@ use crate::close::{check_close, encode_close_payload};
 use crate::close_code::CloseCode;
 use crate::error::{BufferTooSmall, Error, UsageError};
 use crate::frame::{Fragment, Opcode, MAX_CONTROL_PAYLOAD};
+use crate::handshake::Extension;
 use crate::keys::KeySource;
 use crate::message::MessageKind;
 use crate::storage::Storage;
 
 // The commands run their bodies on `as_dyn()`: one copy in a program
 // whatever its key sources.
-impl<B: Storage, K: KeySource> Connection<B, K> {
+impl<B: Storage, K: KeySource, E: Extension> Connection<B, K, E> {
     /// Queues a whole text message.
     ///
     /// # Errors
@@ -285,7 +286,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     }
 }
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     pub(super) fn check_open(&self) -> Result<(), UsageError> {
         match self.state() {
             // After the peer's Close, until our echo is written out, frames

@@ -11,7 +11,7 @@
 
 use crate::error::{Error, HandshakeError};
 use crate::handshake::{
-    is_interim, validate_response, HeadLimits, Rejection, Request, ResponseHead,
+    is_interim, validate_response, Extension, HeadLimits, Rejection, Request, ResponseHead,
 };
 use crate::status::Status;
 
@@ -29,8 +29,24 @@ pub(super) struct Side {
 }
 
 type ParseRequest = for<'h> fn(&'h [u8], HeadLimits) -> Result<Request<'h>, HandshakeError>;
-type CheckResponse =
-    for<'h> fn(&'h [u8], &[u8], HeadLimits) -> Result<Option<&'h str>, HandshakeError>;
+type CheckResponse = for<'h> fn(
+    &'h [u8],
+    &[u8],
+    HeadLimits,
+    ExtensionCheck<'_>,
+) -> Result<Option<&'h str>, HandshakeError>;
+
+/// What the client's response check does with `Sec-WebSocket-Extensions`.
+pub(super) enum ExtensionCheck<'e> {
+    /// No extension was offered: a response naming one fails.
+    Refuse,
+    /// Hand the server's answer to the extension offered; `true` is
+    /// written into the flag if it is in use.
+    Run(&'e mut dyn Extension, &'e mut bool),
+    /// The response was checked before (it is parsed again only to borrow
+    /// its subprotocol).
+    Done,
+}
 pub(super) type Refuse = fn(HandshakeError, &mut [u8]) -> Result<usize, Error>;
 
 pub(super) static SERVER: Side = Side {
@@ -68,9 +84,10 @@ impl Side {
         head: &'h [u8],
         request: &[u8],
         limits: HeadLimits,
+        extension: ExtensionCheck<'_>,
     ) -> Result<Option<&'h str>, HandshakeError> {
         match self.response {
-            Some(check) => check(head, request, limits),
+            Some(check) => check(head, request, limits, extension),
             // Not a client's side (only a client has a response to read).
             None => Err(HandshakeError::InvalidStatusLine),
         }
@@ -115,11 +132,27 @@ fn check_response<'r>(
     head: &'r [u8],
     request: &[u8],
     limits: HeadLimits,
+    extension: ExtensionCheck<'_>,
 ) -> Result<Option<&'r str>, HandshakeError> {
     match validate_response(head, request, limits)? {
         Status::Complete(negotiated) => {
-            if negotiated.extensions().next().is_some() {
-                return Err(HandshakeError::UnsupportedExtension);
+            match extension {
+                ExtensionCheck::Refuse if negotiated.extensions().next().is_some() => {
+                    return Err(HandshakeError::UnsupportedExtension);
+                }
+                ExtensionCheck::Refuse | ExtensionCheck::Done => {}
+                ExtensionCheck::Run(extension, in_use) => {
+                    // `validate_response` made sure every element names an
+                    // extension of the request, whose only offer is ours.
+                    let name = extension.name();
+                    if negotiated
+                        .extensions()
+                        .any(|e| !e.name().eq_ignore_ascii_case(name))
+                    {
+                        return Err(HandshakeError::UnsupportedExtension);
+                    }
+                    *in_use = negotiated.check_extension(extension)?;
+                }
             }
             Ok(negotiated.subprotocol())
         }
@@ -145,7 +178,7 @@ mod tests {
         assert!(CLIENT.is_interim(interim, limits));
         assert!(!SERVER.is_interim(interim, limits));
         assert_eq!(
-            SERVER.response(interim, request, limits),
+            SERVER.response(interim, request, limits, ExtensionCheck::Refuse),
             Err(HandshakeError::InvalidStatusLine)
         );
         assert!(SERVER.refusal().is_some() && CLIENT.refusal().is_none());

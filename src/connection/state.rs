@@ -29,6 +29,7 @@
 
 use super::side::Side;
 use super::{Connection, State};
+use crate::handshake::Extension;
 use crate::handshake::HeadScanner;
 use crate::keys::KeySource;
 use crate::storage::Storage;
@@ -211,7 +212,7 @@ pub(super) const fn is_legal(from: State, to: State) -> bool {
     )
 }
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// Server: the request head is complete and reported; wait for the
     /// application's decision.
     pub(super) fn move_to_decision(&mut self, head_len: usize) {

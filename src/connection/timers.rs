@@ -31,6 +31,7 @@
 use super::{Connection, State};
 use crate::error::Timeout;
 use crate::frame::Opcode;
+use crate::handshake::Extension;
 use crate::keys::KeySource;
 use crate::storage::Storage;
 use crate::time::{Span, Timestamp};
@@ -80,7 +81,7 @@ pub(super) struct Timers {
     pub(super) gave_up_waiting: bool,
 }
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// Tells the connection the time and runs what is due: a keepalive
     /// Ping, or a deadline that fails the connection (reported by the next
     /// [`poll_event`](Self::poll_event) as [`Error::Timeout`](crate::Error::Timeout)).

@@ -158,6 +158,11 @@ impl<B: Storage> Tx<B> {
         }
     }
 
+    /// Takes back the last `n` queued bytes (none of them sent).
+    pub(crate) fn unwrite(&mut self, n: usize) {
+        self.end -= n.min(self.len());
+    }
+
     /// The queued bytes.
     pub(crate) fn pending(&mut self) -> &[u8] {
         let (start, end) = (self.start, self.end);

@@ -16,6 +16,7 @@ use crate::config::MessageMode;
 use crate::error::{Error, ProtocolError};
 use crate::event::Event;
 use crate::frame::{Header, Opcode};
+use crate::handshake::Extension;
 use crate::keys::KeySource;
 use crate::mask::{apply_mask, apply_mask_ascii, move_masked};
 use crate::message::MessageKind;
@@ -26,7 +27,7 @@ use crate::utf8;
 /// pass; longer ones go to the vector paths.
 const SHORT: usize = 256;
 
-impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// The next frame's header and header length, if the frame can take the
     /// whole-frame path.
     #[inline(always)]
@@ -230,7 +231,9 @@ impl<B: Storage, K: KeySource + ?Sized> Connection<B, K> {
         let (config, inbound) = (&self.config, &self.inbound);
         let message_len_after = match (header.opcode, inbound.kind) {
             (Opcode::Text | Opcode::Binary, None) => header.payload_len,
-            (Opcode::Continuation, Some(_)) if inbound.fragments() < config.max_fragments => {
+            (Opcode::Continuation, Some(_))
+                if inbound.fragments() < config.max_fragments && !inbound.transformed =>
+            {
                 inbound.len.saturating_add(header.payload_len)
             }
             _ => return false,

@@ -105,6 +105,9 @@ pub enum ProtocolError {
     InvalidCloseCode(u16),
     /// A Close frame's reason was not valid UTF-8 (§5.5.1).
     InvalidCloseReason,
+    /// The negotiated extension could not decode a message (corrupt
+    /// compressed data, for permessage-deflate: RFC 7692 §6.2).
+    InvalidExtensionData,
 }
 
 impl ProtocolError {
@@ -112,9 +115,9 @@ impl ProtocolError {
     #[must_use]
     pub const fn close_code(&self) -> CloseCode {
         match self {
-            ProtocolError::InvalidUtf8 | ProtocolError::InvalidCloseReason => {
-                CloseCode::INVALID_PAYLOAD
-            }
+            ProtocolError::InvalidUtf8
+            | ProtocolError::InvalidCloseReason
+            | ProtocolError::InvalidExtensionData => CloseCode::INVALID_PAYLOAD,
             ProtocolError::FrameTooLarge
             | ProtocolError::MessageTooLarge
             | ProtocolError::TooManyFragments => CloseCode::MESSAGE_TOO_BIG,
@@ -154,6 +157,7 @@ impl ProtocolError {
             ProtocolError::InvalidClosePayload => "close payload of 1 byte",
             ProtocolError::InvalidCloseCode(_) => "invalid close code",
             ProtocolError::InvalidCloseReason => "invalid UTF-8 in close reason",
+            ProtocolError::InvalidExtensionData => "extension data could not be decoded",
         }
     }
 }
@@ -250,6 +254,9 @@ pub enum UsageError {
     /// Queued output must be written before a frame header can be handed
     /// out (see `Connection::send_header`).
     OutputPending,
+    /// The extension failed to transform a message to send: nothing was
+    /// queued.
+    ExtensionFailed,
     /// The call does not fit the connection's current state (for example,
     /// accepting an upgrade request that was never received).
     InvalidState,
@@ -317,6 +324,9 @@ impl fmt::Display for UsageError {
                 f.write_str("queued output must be written before sending a bare header")
             }
             UsageError::InvalidState => f.write_str("not possible in the current state"),
+            UsageError::ExtensionFailed => {
+                f.write_str("the extension failed to transform the message; nothing was queued")
+            }
             UsageError::QueueFull => {
                 f.write_str("the send queue is full: write out queued output, then send again")
             }

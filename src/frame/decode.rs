@@ -162,6 +162,11 @@ impl FrameDecoder {
         self
     }
 
+    /// [`with_message_rsv`](Self::with_message_rsv) on a decoder in use.
+    pub(crate) fn set_message_rsv(&mut self, bits: u8) {
+        self.rsv_claims = (self.rsv_claims & RSV_MASK) | ((bits & RSV_MASK) >> MESSAGE_RSV_SHIFT);
+    }
+
     /// The role this decoder checks masking for.
     #[must_use]
     pub const fn role(&self) -> Role {

@@ -209,6 +209,17 @@ impl<K: KeySource + ?Sized> Encoder<K> {
         payload_len: u64,
         fragment: Fragment,
     ) -> Result<HeaderBytes, UsageError> {
+        self.header_with_rsv(opcode, payload_len, fragment, 0)
+    }
+
+    /// [`header`](Self::header) with the RSV bits of a negotiated extension.
+    pub(crate) fn header_with_rsv(
+        &mut self,
+        opcode: Opcode,
+        payload_len: u64,
+        fragment: Fragment,
+        rsv: u8,
+    ) -> Result<HeaderBytes, UsageError> {
         // §5.2: "the most significant bit MUST be 0".
         if payload_len > MAX_PAYLOAD_LEN {
             return Err(UsageError::PayloadTooLong);
@@ -220,12 +231,9 @@ impl<K: KeySource + ?Sized> Encoder<K> {
         let len = usize::try_from(payload_len).unwrap_or(usize::MAX);
         check_control(opcode, len, fragment)?;
         let mask = self.next_mask();
-        Ok(HeaderBytes::new(&Header::new(
-            opcode,
-            fragment,
-            mask,
-            payload_len,
-        )))
+        let mut header = Header::new(opcode, fragment, mask, payload_len);
+        header.rsv = rsv;
+        Ok(HeaderBytes::new(&header))
     }
 
     /// Encodes the header for `payload` and, for a client, masks `payload` in

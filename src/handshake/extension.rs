@@ -9,6 +9,8 @@ use super::response::{write_with, Counter, Sink};
 use super::server::Request;
 use super::token::is_token;
 use crate::error::{Error, HandshakeError, UsageError};
+use crate::extension::{ExtensionError, Transformed};
+use crate::message::MessageKind;
 
 /// An extension's part in the opening handshake.
 ///
@@ -40,7 +42,10 @@ use crate::error::{Error, HandshakeError, UsageError};
 /// A toy extension with one optional parameter, `level=1`…`level=9`:
 ///
 /// ```
-/// use rfc6455::{Extension, ExtensionOffer, ExtensionParamWriter, Header};
+/// use rfc6455::{
+///     Extension, ExtensionError, ExtensionOffer, ExtensionParamWriter, Header, MessageKind,
+///     Transformed,
+/// };
 ///
 /// #[derive(Default)]
 /// struct Toy {
@@ -90,6 +95,22 @@ use crate::error::{Error, HandshakeError, UsageError};
 ///             _ => false,
 ///         }
 ///     }
+///     // The toy's transform is the identity: it copies what fits.
+///     fn decode(&mut self, input: &[u8], last: bool, out: &mut [u8]) -> Result<Transformed, ExtensionError> {
+///         let n = input.len().min(out.len());
+///         out[..n].copy_from_slice(&input[..n]);
+///         Ok(Transformed { read: n, written: n, done: last && n == input.len() })
+///     }
+///     fn encodes(&self, _: MessageKind, len: usize) -> bool {
+///         len >= 16
+///     }
+///     fn max_encoded_len(&self, len: usize) -> usize {
+///         len
+///     }
+///     fn encode(&mut self, input: &[u8], _last: bool, out: &mut [u8]) -> Result<usize, ExtensionError> {
+///         out[..input.len()].copy_from_slice(input);
+///         Ok(input.len())
+///     }
 /// }
 ///
 /// let mut out = [0u8; 64];
@@ -129,6 +150,58 @@ pub trait Extension {
     /// agreed; `false` (a parameter that was not offered, an unknown or
     /// repeated one, a bad value) fails the handshake.
     fn accept_response(&mut self, response: &ExtensionOffer<'_>) -> bool;
+
+    /// Receive: turns the payload of a message whose first frame carried
+    /// [`rsv`](Self::rsv) bits back into the message, on caller buffers.
+    ///
+    /// The connection passes the payload of the message's frames in order,
+    /// in pieces of any size (`input`), with `last` set on the pieces that
+    /// end the message. The extension reads what it can of `input`, writes
+    /// what it can into `out`, and says how much of each
+    /// ([`Transformed`]); the connection calls again with the rest of the
+    /// input or more room. On the last piece it keeps calling, with an
+    /// empty `input` once all is read, until the extension reports
+    /// [`done`](Transformed::done). A call that reads and writes nothing
+    /// although `out` is not empty and the message is not done is an
+    /// error.
+    ///
+    /// `out` is never longer than what the message may still grow by
+    /// (`max_message_len`) plus one byte, so a message that inflates past
+    /// the limit fails with 1009 after a bounded amount of work.
+    ///
+    /// # Errors
+    ///
+    /// [`ExtensionError`] for input that cannot be decoded (corrupt
+    /// data): the connection fails with 1007.
+    fn decode(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        out: &mut [u8],
+    ) -> Result<Transformed, ExtensionError>;
+
+    /// Send: whether to transform a message of this kind that starts with
+    /// `len` bytes (the whole message, or its first fragment). A
+    /// compressing extension says no to messages too short to gain.
+    fn encodes(&self, kind: MessageKind, len: usize) -> bool;
+
+    /// Send: the most bytes [`encode`](Self::encode) writes for `len`
+    /// bytes of input.
+    fn max_encoded_len(&self, len: usize) -> usize;
+
+    /// Send: transforms one fragment of a message (all of it when
+    /// `last`) into `out`, at least
+    /// [`max_encoded_len`](Self::max_encoded_len)`(input.len())` bytes
+    /// long, and returns the bytes written. All of `input` is consumed and
+    /// everything it encodes to is written: a frame's payload is complete
+    /// when the call returns.
+    ///
+    /// # Errors
+    ///
+    /// [`ExtensionError`] if the extension failed; the send is refused and
+    /// nothing is queued.
+    fn encode(&mut self, input: &[u8], last: bool, out: &mut [u8])
+        -> Result<usize, ExtensionError>;
 }
 
 /// Where an [`Extension`] writes the parameters of its offer or answer.
@@ -300,6 +373,10 @@ impl Negotiated<'_> {
     /// #     fn accept_offer(&mut self, o: &ExtensionOffer<'_>) -> bool { o.params().next().is_none() }
     /// #     fn response(&self, _: &mut ExtensionParamWriter<'_>) {}
     /// #     fn accept_response(&mut self, r: &ExtensionOffer<'_>) -> bool { self.0 = r.params().next().is_none(); self.0 }
+    /// #     fn decode(&mut self, _: &[u8], _: bool, _: &mut [u8]) -> Result<rfc6455::Transformed, rfc6455::ExtensionError> { unimplemented!() }
+    /// #     fn encodes(&self, _: rfc6455::MessageKind, _: usize) -> bool { false }
+    /// #     fn max_encoded_len(&self, len: usize) -> usize { len }
+    /// #     fn encode(&mut self, _: &[u8], _: bool, _: &mut [u8]) -> Result<usize, rfc6455::ExtensionError> { unimplemented!() }
     /// # }
     /// use rfc6455::{validate_response, Accept, ClientRequest, HeadLimits, Request, Status};
     ///
