@@ -78,6 +78,36 @@ impl Extension for Toy {
             _ => false,
         }
     }
+    // Negotiation only: the transform is the identity.
+    fn decode(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        out: &mut [u8],
+    ) -> Result<rfc6455::Transformed, rfc6455::ExtensionError> {
+        let n = input.len().min(out.len());
+        out[..n].copy_from_slice(&input[..n]);
+        Ok(rfc6455::Transformed {
+            read: n,
+            written: n,
+            done: last && n == input.len(),
+        })
+    }
+    fn encodes(&self, _: rfc6455::MessageKind, _: usize) -> bool {
+        false
+    }
+    fn max_encoded_len(&self, len: usize) -> usize {
+        len
+    }
+    fn encode(
+        &mut self,
+        input: &[u8],
+        _: bool,
+        out: &mut [u8],
+    ) -> Result<usize, rfc6455::ExtensionError> {
+        out[..input.len()].copy_from_slice(input);
+        Ok(input.len())
+    }
 }
 
 /// An extension whose parameters are not tokens.
@@ -101,6 +131,36 @@ impl Extension for Broken {
     }
     fn accept_response(&mut self, _: &ExtensionOffer<'_>) -> bool {
         true
+    }
+    // Negotiation only: the transform is the identity.
+    fn decode(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        out: &mut [u8],
+    ) -> Result<rfc6455::Transformed, rfc6455::ExtensionError> {
+        let n = input.len().min(out.len());
+        out[..n].copy_from_slice(&input[..n]);
+        Ok(rfc6455::Transformed {
+            read: n,
+            written: n,
+            done: last && n == input.len(),
+        })
+    }
+    fn encodes(&self, _: rfc6455::MessageKind, _: usize) -> bool {
+        false
+    }
+    fn max_encoded_len(&self, len: usize) -> usize {
+        len
+    }
+    fn encode(
+        &mut self,
+        input: &[u8],
+        _: bool,
+        out: &mut [u8],
+    ) -> Result<usize, rfc6455::ExtensionError> {
+        out[..input.len()].copy_from_slice(input);
+        Ok(input.len())
     }
 }
 

@@ -8,9 +8,13 @@
 //! transmit queue, its header written in front once its length is known.
 
 use super::Connection;
-use crate::error::{Error, ProtocolError, UsageError};
+#[cfg(feature = "alloc")]
+use crate::error::ProtocolError;
+use crate::error::{Error, UsageError};
 use crate::frame::{Fragment, Opcode, MAX_HEADER_LEN};
-use crate::handshake::{write_extension_offer, Extension, Request};
+#[cfg(feature = "alloc")]
+use crate::handshake::write_extension_offer;
+use crate::handshake::{Extension, Request};
 use crate::keys::KeySource;
 use crate::mask::apply_mask;
 use crate::message::MessageKind;
@@ -197,9 +201,12 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         let Some(ext) = self.ext.as_mut() else {
             return Err(ProtocolError::ReservedBits);
         };
-        // A chunk delivered in stream mode leaves the buffer now.
-        let delivered = core::mem::take(&mut self.inbound.delivered);
-        self.message.drain(..delivered);
+        // A chunk delivered in stream mode leaves the buffer now, but for
+        // the unfinished character after it.
+        if self.inbound.take_chunk_out() {
+            let delivered = self.message.len() - self.inbound.utf8.incomplete_len();
+            self.message.drain(..delivered);
+        }
         let max = self.config.max_message_len;
         let text = self.inbound.kind == Some(MessageKind::Text);
         let (mut at, end) = (start, start + len);
@@ -207,7 +214,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             let have = self.message.len();
             // Decoded bytes of the message so far: those delivered before
             // and those held.
-            let produced = self.inbound.decoded + have as u64;
+            let produced = self.inbound.len + have as u64;
             let budget = max.saturating_sub(produced);
             // One byte past the budget, so that going over it shows.
             let room = usize::try_from(budget.saturating_add(1))
@@ -288,13 +295,32 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         Ok(())
     }
 
-    /// The longest frame a transformed payload of `len` bytes may take.
+    /// The room a transformed frame of `len` payload bytes needs in the
+    /// queue: the bound of its encoding after the longest header.
     pub(super) fn transformed_frame_len(&self, len: usize) -> usize {
         let bound = self
             .ext
             .as_ref()
             .map_or(len, |ext| ext.max_encoded_len(len));
-        self.encoder.frame_len(bound)
+        bound.saturating_add(MAX_HEADER_LEN)
+    }
+
+    /// The longest input, at most `len`, whose transformed frame fits in
+    /// `room` bytes.
+    pub(super) fn fitting_transformed(&self, room: usize, len: usize) -> usize {
+        // The bound grows with the input: the longest input that fits is
+        // found by bisection, between 0 (fits: an empty frame needs at
+        // most the header) and what fits untransformed.
+        let (mut fits, mut over) = (0, len.min(room.saturating_sub(MAX_HEADER_LEN)) + 1);
+        while over - fits > 1 {
+            let mid = fits + (over - fits) / 2;
+            if self.transformed_frame_len(mid) <= room {
+                fits = mid;
+            } else {
+                over = mid;
+            }
+        }
+        fits
     }
 
     /// Whether a data frame starting or continuing a message of `kind` with

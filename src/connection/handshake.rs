@@ -47,7 +47,7 @@ impl<B: Storage> Connection<B, NoKeys> {
     }
 }
 
-impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
+impl<B: Storage, K: KeySource> Connection<B, K> {
     /// A client connection: writes the upgrade request (with a fresh nonce
     /// from `keys`) into the transmit queue and waits for the response.
     ///
@@ -69,10 +69,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         mut rx: B,
         tx: B,
         keys: K,
-    ) -> Result<Self, Error>
-    where
-        K: Sized,
-    {
+    ) -> Result<Self, Error> {
         super::check_keys(Role::Client, &keys)?;
         let opening = Opening::ClientResponse {
             scanner: HeadScanner::with_limits(head_limits(
@@ -100,7 +97,9 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         }
         Ok(conn)
     }
+}
 
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// On a server, the client's upgrade request while it waits for
     /// [`accept`](Self::accept) or [`reject`](Self::reject).
     #[must_use]

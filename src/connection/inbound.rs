@@ -13,45 +13,92 @@ pub(super) struct Inbound {
     pub(super) kind: Option<MessageKind>,
     /// The opcode of the frame whose payload is being received.
     pub(super) frame: Opcode,
-    /// Whether that frame ends its message.
-    pub(super) frame_fin: bool,
-    /// Declared bytes of the message so far.
+    /// Declared bytes of the message so far; for a transformed message,
+    /// decoded bytes delivered in earlier chunks (stream mode).
     pub(super) len: u64,
     /// Frames of the message so far.
     fragments: u32,
-    /// Whether the message's last frame has been taken in, but not yet all
-    /// of it delivered.
-    pub(super) complete: bool,
     /// Text bytes at the end of the assembled payload that the whole-frame
     /// path took in without validating yet (see `whole.rs`).
     pub(super) unchecked: usize,
     pub(super) utf8: Utf8Validator,
-    /// The message is transformed by the extension (its first frame had
-    /// the extension's RSV bits): its payload is decoded into the message
-    /// buffer.
-    pub(super) transformed: bool,
-    /// Bytes at the start of the message buffer already delivered as a
-    /// chunk (stream mode, transformed messages).
-    pub(super) delivered: usize,
-    /// Decoded bytes of a transformed message delivered in earlier chunks.
-    pub(super) decoded: u64,
+    /// [`FRAME_FIN`], [`COMPLETE`], [`TRANSFORMED`], [`CHUNK_OUT`]: one
+    /// byte, so that the struct has no padding.
+    flags: u8,
 }
+
+/// The frame whose payload is being received ends its message.
+const FRAME_FIN: u8 = 1;
+/// The message's last frame has been taken in, but not yet all of it
+/// delivered.
+const COMPLETE: u8 = 2;
+/// The message is transformed by the extension (its first frame had the
+/// extension's RSV bits): its payload is decoded into the message buffer.
+const TRANSFORMED: u8 = 4;
+/// Stream mode, transformed message: the bytes of the message buffer before
+/// its unfinished character were just delivered as a chunk.
+const CHUNK_OUT: u8 = 8;
 
 impl Inbound {
     pub(super) const fn new() -> Self {
         Inbound {
             kind: None,
             frame: Opcode::Continuation,
-            frame_fin: false,
             len: 0,
             fragments: 0,
-            complete: false,
             unchecked: 0,
             utf8: Utf8Validator::new(),
-            transformed: false,
-            delivered: 0,
-            decoded: 0,
+            flags: 0,
         }
+    }
+
+    #[inline]
+    fn set(&mut self, flag: u8, on: bool) {
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+    }
+
+    /// Whether the frame whose payload is being received ends its message.
+    #[inline]
+    pub(super) const fn frame_fin(&self) -> bool {
+        self.flags & FRAME_FIN != 0
+    }
+
+    /// Whether the message's last frame has been taken in, but not yet all
+    /// of it delivered.
+    #[inline]
+    pub(super) const fn complete(&self) -> bool {
+        self.flags & COMPLETE != 0
+    }
+
+    /// Whether the message is transformed by the extension.
+    #[inline]
+    pub(super) const fn transformed(&self) -> bool {
+        self.flags & TRANSFORMED != 0
+    }
+
+    /// Whether a chunk of a transformed message was just delivered (stream
+    /// mode); clears it.
+    #[inline]
+    pub(super) fn take_chunk_out(&mut self) -> bool {
+        let out = self.flags & CHUNK_OUT != 0;
+        self.set(CHUNK_OUT, false);
+        out
+    }
+
+    /// Whether a chunk of a transformed message was just delivered.
+    #[inline]
+    pub(super) const fn chunk_out(&self) -> bool {
+        self.flags & CHUNK_OUT != 0
+    }
+
+    /// A chunk of a transformed message was delivered (stream mode).
+    #[inline]
+    pub(super) fn set_chunk_out(&mut self, out: bool) {
+        self.set(CHUNK_OUT, out);
     }
 
     /// Frames of the message so far.
@@ -64,7 +111,7 @@ impl Inbound {
     #[inline]
     pub(super) fn begin_control(&mut self, header: &Header) {
         self.frame = header.opcode;
-        self.frame_fin = header.fin;
+        self.set(FRAME_FIN, header.fin);
     }
 
     /// Whether a Text or Binary frame may start a message here (§5.4,
@@ -91,14 +138,19 @@ impl Inbound {
     #[inline]
     pub(super) fn start(&mut self, kind: MessageKind, header: &Header) {
         self.frame = header.opcode;
-        self.frame_fin = header.fin;
+        self.set(FRAME_FIN, header.fin);
         self.kind = Some(kind);
-        self.len = header.payload_len;
         self.fragments = 1;
         self.utf8.reset();
-        self.transformed = header.rsv != 0;
-        self.delivered = 0;
-        self.decoded = 0;
+        self.set(TRANSFORMED, header.rsv != 0);
+        self.set(CHUNK_OUT, false);
+        // A transformed message counts its decoded bytes instead (only
+        // those are held, so only they are limited).
+        self.len = if self.transformed() {
+            0
+        } else {
+            header.payload_len
+        };
     }
 
     /// Whether a continuation frame may continue the message here (§5.4,
@@ -116,7 +168,9 @@ impl Inbound {
         if self.fragments.saturating_add(1) > config.max_fragments {
             return Err(ProtocolError::TooManyFragments);
         }
-        if self.len.saturating_add(header.payload_len) > config.max_message_len {
+        if !self.transformed()
+            && self.len.saturating_add(header.payload_len) > config.max_message_len
+        {
             return Err(ProtocolError::MessageTooLarge);
         }
         Ok(())
@@ -127,21 +181,23 @@ impl Inbound {
     #[inline]
     pub(super) fn continue_with(&mut self, header: &Header) {
         self.frame = header.opcode;
-        self.frame_fin = header.fin;
+        self.set(FRAME_FIN, header.fin);
         self.fragments = self.fragments.saturating_add(1);
-        self.len = self.len.saturating_add(header.payload_len);
+        if !self.transformed() {
+            self.len = self.len.saturating_add(header.payload_len);
+        }
     }
 
     /// The message's last frame has been taken in (`fin`), or not.
     #[inline]
     pub(super) fn set_complete(&mut self, complete: bool) {
-        self.complete = complete;
+        self.set(COMPLETE, complete);
     }
 
     /// The message was delivered in full, or abandoned (a Close arrived).
     #[inline]
     pub(super) fn finish(&mut self) {
         self.kind = None;
-        self.complete = false;
+        self.set(COMPLETE, false);
     }
 }

@@ -225,21 +225,9 @@ pub(crate) fn receive_max<B: Storage>(config: &Config, rx: &mut B) -> usize {
         .max(MIN_STORAGE_LEN)
 }
 
-impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
-    /// This connection with its key source behind `dyn`. The public methods
-    /// that do the work run their bodies on it, so a program holds one copy
-    /// of them whatever its key sources (a client's closure, a server's
-    /// [`NoKeys`]): on a microcontroller that halves the flash of a program
-    /// with both roles. The keys are used only to mask what a client sends,
-    /// one indirect call per frame.
-    #[inline(always)]
-    pub(crate) fn as_dyn(&mut self) -> &mut Connection<B, dyn KeySource + '_, E>
-    where
-        K: Sized,
-    {
-        self
-    }
-
+// The constructors make connections without an extension (`with_extension`
+// attaches one), so that `Connection::open(…)` needs no type annotation.
+impl<B: Storage, K: KeySource> Connection<B, K> {
     fn build(
         role: Role,
         config: Config,
@@ -248,10 +236,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         mut rx: B,
         tx: B,
         keys: K,
-    ) -> Result<Self, BufferTooSmall>
-    where
-        K: Sized,
-    {
+    ) -> Result<Self, BufferTooSmall> {
         let rx_max = receive_max(&config, &mut rx);
         let rx = Rx::new(rx, rx_max);
         let tx = Tx::new(
@@ -311,12 +296,25 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// assert!(matches!(conn.poll_event(), Some(Ok(Event::Text { data: "Hello", fin: true }))));
     /// # Ok::<(), rfc6455::Error>(())
     /// ```
-    pub fn open(role: Role, config: Config, rx: B, tx: B, keys: K) -> Result<Self, Error>
+    pub fn open(role: Role, config: Config, rx: B, tx: B, keys: K) -> Result<Self, Error> {
+        check_keys(role, &keys)?;
+        Ok(Self::build(role, config, Inner::Open, None, rx, tx, keys)?)
+    }
+}
+
+impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
+    /// This connection with its key source behind `dyn`. The public methods
+    /// that do the work run their bodies on it, so a program holds one copy
+    /// of them whatever its key sources (a client's closure, a server's
+    /// [`NoKeys`]): on a microcontroller that halves the flash of a program
+    /// with both roles. The keys are used only to mask what a client sends,
+    /// one indirect call per frame.
+    #[inline(always)]
+    pub(crate) fn as_dyn(&mut self) -> &mut Connection<B, dyn KeySource + '_, E>
     where
         K: Sized,
     {
-        check_keys(role, &keys)?;
-        Ok(Self::build(role, config, Inner::Open, None, rx, tx, keys)?)
+        self
     }
 
     /// Which end this side plays.
@@ -407,5 +405,16 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             }
             State::Connecting | State::Open | State::CloseSent | State::CloseReceived => false,
         }
+    }
+}
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn probe() {
+        use core::mem::size_of;
+        std::println!("inbound {} outbound {} rx {} tx {} timers {} settings {} life {} decoder {} encoder {}",
+            size_of::<super::Inbound>(), size_of::<super::Outbound>(), size_of::<super::Rx<alloc::vec::Vec<u8>>>(),
+            size_of::<super::Tx<alloc::vec::Vec<u8>>>(), size_of::<super::Timers>(), size_of::<super::Settings>(),
+            size_of::<super::Lifecycle>(), size_of::<crate::FrameDecoder>(), size_of::<crate::Encoder<crate::NoKeys>>());
     }
 }

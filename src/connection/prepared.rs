@@ -38,6 +38,10 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         fragment: Fragment,
     ) -> Result<HeaderBytes, Error> {
         let opcode = self.next_opcode(kind, Some(fragment))?;
+        // A message the extension transforms goes on through it only.
+        if self.outbound.transformed {
+            return Err(UsageError::MessageInProgress.into());
+        }
         self.flush_pending();
         if !self.tx.is_empty() {
             return Err(UsageError::OutputPending.into());
@@ -115,7 +119,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         }
         if let Some(kind) = kind {
             let expected = self.next_opcode(kind, Some(fragment))?;
-            if expected != header.opcode {
+            if expected != header.opcode || self.outbound.transformed {
                 return Err(UsageError::MessageInProgress.into());
             }
         }

@@ -278,11 +278,11 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
                         }
                         continue;
                     }
-                    let last = end_of_frame && self.inbound.frame_fin;
+                    let last = end_of_frame && self.inbound.frame_fin();
                     if let Err(e) = self.on_payload(start, len, last) {
                         return Some(Err(self.fail(e)));
                     }
-                    let fin = self.inbound.frame_fin;
+                    let fin = self.inbound.frame_fin();
                     self.inbound.set_complete(end_of_frame && fin);
                 }
             }
@@ -361,7 +361,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// Takes `len` unmasked payload bytes at `start` into the message, or
     /// decodes them if the extension transforms it; `last`: they end it.
     fn on_payload(&mut self, start: usize, len: usize, last: bool) -> Result<(), ProtocolError> {
-        if !self.inbound.transformed {
+        if !self.inbound.transformed() {
             return self.on_data(start, len);
         }
         #[cfg(feature = "alloc")]
@@ -405,7 +405,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// last frame has arrived, else `max_message_len`.
     #[cfg(feature = "alloc")]
     pub(super) const fn message_limit(&self) -> u64 {
-        if self.inbound.frame_fin {
+        if self.inbound.frame_fin() {
             self.inbound.len
         } else {
             self.config.max_message_len
@@ -426,14 +426,15 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     fn data_ready(&self) -> Option<bool> {
         self.inbound.kind?;
         #[cfg(feature = "alloc")]
-        if self.inbound.transformed && self.config.message_mode == MessageMode::Stream {
+        if self.inbound.transformed() && self.config.message_mode == MessageMode::Stream {
             // What has been decoded goes out as it comes, but for an
             // unfinished character at its end.
-            let ready = self.message.len() - self.inbound.delivered;
-            if !self.inbound.complete && ready > self.inbound.utf8.incomplete_len() {
+            let ready = !self.inbound.chunk_out()
+                && self.message.len() > self.inbound.utf8.incomplete_len();
+            if !self.inbound.complete() && ready {
                 return Some(false);
             }
-            return self.inbound.complete.then_some(true);
+            return self.inbound.complete().then_some(true);
         }
         if self.config.message_mode == MessageMode::Stream {
             let assembled = self.rx.assembled();
@@ -441,12 +442,12 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             // Bytes that may still end up in an unfinished character.
             let held = self.inbound.utf8.incomplete_len() + self.inbound.unchecked;
             if assembled > self.chunk_len()
-                || (streaming && !self.inbound.complete && assembled > held)
+                || (streaming && !self.inbound.complete() && assembled > held)
             {
                 return Some(false);
             }
         }
-        self.inbound.complete.then_some(true)
+        self.inbound.complete().then_some(true)
     }
 
     /// The most payload a chunk carries in stream mode: the storage less the
@@ -488,17 +489,21 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             return Ok(data_event(kind, &self.message, fin));
         }
         #[cfg(feature = "alloc")]
-        if self.inbound.transformed {
+        if self.inbound.transformed() {
             // Stream mode: the decoded bytes since the last chunk, up to a
             // character boundary.
-            let start = self.inbound.delivered;
+            let start = if self.inbound.take_chunk_out() {
+                self.message.len() - self.inbound.utf8.incomplete_len()
+            } else {
+                0
+            };
             let end = if fin {
                 self.message.len()
             } else {
                 self.message.len() - self.inbound.utf8.incomplete_len()
             };
-            self.inbound.delivered = end;
-            self.inbound.decoded += (end - start) as u64;
+            self.inbound.set_chunk_out(!fin);
+            self.inbound.len += (end - start) as u64;
             return Ok(data_event(kind, &self.message[start..end], fin));
         }
         let start = self.rx.msg_start;

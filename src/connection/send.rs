@@ -321,15 +321,25 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             MessageKind::Text => self.outbound.check_text(opcode, payload, frame, true)?,
             MessageKind::Binary => None,
         };
+        let transform = self.transforms(opcode, kind, payload.len());
         // Refuse before anything moves, so a refused send leaves the queue
         // as it was (an owed Pong goes first when the frame is queued).
-        let len = self.encoder.frame_len(payload.len());
+        let len = if transform {
+            self.transformed_frame_len(payload.len())
+        } else {
+            self.encoder.frame_len(payload.len())
+        };
         if len > self.tx.room().saturating_sub(self.pending_pong_len()) {
             return Err(self.queue_error(len));
         }
         self.flush_pong();
-        self.queue_frame(opcode, payload, frame)?;
+        if transform {
+            self.queue_transformed(opcode, payload, frame)?;
+        } else {
+            self.queue_frame(opcode, payload, frame)?;
+        }
         self.outbound.sent(kind, frame, utf8);
+        self.outbound.transformed = transform && self.outbound.kind().is_some();
         Ok(())
     }
 
@@ -344,7 +354,12 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         self.flush_pong();
         let masked = self.role.is_client();
         let room = self.tx.room();
-        let mut take = fitting_payload(room, rest.len(), masked);
+        let transform = self.transforms(opcode, kind, rest.len());
+        let mut take = if transform {
+            self.fitting_transformed(room, rest.len())
+        } else {
+            fitting_payload(room, rest.len(), masked)
+        };
         // A slow transport frees a few bytes at a time: taking them as they
         // come would cut the message into frames of a byte or two (seven
         // bytes on the wire for each byte of a client's payload), past a
@@ -368,8 +383,13 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             MessageKind::Text => self.outbound.check_text(opcode, payload, fragment, true)?,
             MessageKind::Binary => None,
         };
-        self.queue_frame(opcode, payload, fragment)?;
+        if transform {
+            self.queue_transformed(opcode, payload, fragment)?;
+        } else {
+            self.queue_frame(opcode, payload, fragment)?;
+        }
         self.outbound.sent(kind, fragment, utf8);
+        self.outbound.transformed = transform && self.outbound.kind().is_some();
         Ok(take)
     }
 

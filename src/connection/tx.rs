@@ -159,6 +159,7 @@ impl<B: Storage> Tx<B> {
     }
 
     /// Takes back the last `n` queued bytes (none of them sent).
+    #[cfg(feature = "alloc")]
     pub(crate) fn unwrite(&mut self, n: usize) {
         self.end -= n.min(self.len());
     }

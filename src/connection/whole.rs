@@ -232,7 +232,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         let message_len_after = match (header.opcode, inbound.kind) {
             (Opcode::Text | Opcode::Binary, None) => header.payload_len,
             (Opcode::Continuation, Some(_))
-                if inbound.fragments() < config.max_fragments && !inbound.transformed =>
+                if inbound.fragments() < config.max_fragments && !inbound.transformed() =>
             {
                 inbound.len.saturating_add(header.payload_len)
             }

@@ -138,8 +138,13 @@ pub fn merge(events: &[Ev]) -> Vec<Ev> {
 }
 
 /// Decodes the frames `role` sent.
-pub fn decode_sent(role: Role, mut wire: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
-    let mut decoder = FrameDecoder::new(role.peer());
+pub fn decode_sent(role: Role, wire: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
+    decode_sent_rsv(role, 0, wire)
+}
+
+/// [`decode_sent`] for frames that may carry an extension's `rsv` bits.
+pub fn decode_sent_rsv(role: Role, rsv: u8, mut wire: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
+    let mut decoder = FrameDecoder::new(role.peer()).with_message_rsv(rsv);
     let mut frames = Vec::new();
     let mut rest = &mut wire[..];
     loop {
@@ -157,8 +162,8 @@ pub fn decode_sent(role: Role, mut wire: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
 }
 
 /// Drains events (and, after each, output) from `conn`.
-pub fn drain<B: rfc6455::Storage, K: rfc6455::KeySource>(
-    conn: &mut Connection<B, K>,
+pub fn drain<B: rfc6455::Storage, K: rfc6455::KeySource, E: rfc6455::Extension>(
+    conn: &mut Connection<B, K, E>,
     events: &mut Vec<Ev>,
     sent: &mut Vec<u8>,
 ) {
@@ -200,8 +205,8 @@ pub fn run_pieces(
 
 /// Feeds `input` to `conn` in pieces ending at `cuts`, then the end of the
 /// stream if `eof`, draining events and output after every piece.
-pub fn run_conn<B: rfc6455::Storage, K: rfc6455::KeySource>(
-    mut conn: Connection<B, K>,
+pub fn run_conn<B: rfc6455::Storage, K: rfc6455::KeySource, E: rfc6455::Extension>(
+    mut conn: Connection<B, K, E>,
     input: &[u8],
     cuts: &[usize],
     eof: bool,
@@ -229,9 +234,10 @@ pub fn run_conn<B: rfc6455::Storage, K: rfc6455::KeySource>(
         conn.receive_eof();
         drain(&mut conn, &mut events, &mut sent);
     }
+    let rsv = conn.extension().map_or(0, |e| e.rsv());
     let outcome = Outcome {
         events: merge(&events),
-        sent: split_sent(role, sent),
+        sent: split_sent(role, rsv, sent),
         state: conn.state(),
         should_close: conn.should_close_transport(),
     };
@@ -241,7 +247,7 @@ pub fn run_conn<B: rfc6455::Storage, K: rfc6455::KeySource>(
 /// Splits what a connection sent into an HTTP head (if it starts with one)
 /// and the frames after it. The head is reported as a pseudo-frame with the
 /// `Continuation` opcode holding the head's bytes.
-fn split_sent(role: Role, sent: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
+fn split_sent(role: Role, rsv: u8, sent: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
     if sent.starts_with(b"HTTP/") || sent.starts_with(b"GET ") {
         let end = sent
             .windows(4)
@@ -252,17 +258,17 @@ fn split_sent(role: Role, sent: Vec<u8>) -> Vec<(Opcode, Vec<u8>)> {
             return vec![(Opcode::Continuation, sent)];
         }
         let mut frames = vec![(Opcode::Continuation, sent[..end].to_vec())];
-        frames.extend(decode_sent(role, sent[end..].to_vec()));
+        frames.extend(decode_sent_rsv(role, rsv, sent[end..].to_vec()));
         return frames;
     }
-    decode_sent(role, sent)
+    decode_sent_rsv(role, rsv, sent)
 }
 
 /// Runs `input` through connections made by `make` whole, split at every
 /// offset (a sample of offsets for long inputs), and byte by byte, asserting
 /// identical outcomes; returns it.
-pub fn all_ways<B: rfc6455::Storage, K: rfc6455::KeySource>(
-    make: impl Fn() -> Connection<B, K>,
+pub fn all_ways<B: rfc6455::Storage, K: rfc6455::KeySource, E: rfc6455::Extension>(
+    make: impl Fn() -> Connection<B, K, E>,
     input: &[u8],
     eof: bool,
 ) -> Outcome {
