@@ -98,7 +98,8 @@
 //! - Declining is never an error: an offer the extension cannot take (an
 //!   unknown or repeated parameter, a value out of range) is passed over
 //!   and the next one tried; a server application declines an extension
-//!   for a request by leaving its answer out of [`Accept`].
+//!   for a request by leaving its answer out of [`Accept`] (or, with a
+//!   [`Connection`], by [`Connection::decline_extension`]).
 //! - The client's check is strict: a `101` naming an extension that was not
 //!   offered fails with [`HandshakeError::ExtensionNotOffered`], one whose
 //!   parameters the extension did not offer (or that names it twice) with
@@ -110,17 +111,45 @@
 //!   extension claimed, stay a 1002 failure (§5.2, RFC 7692 §6.1). A frame
 //!   without RSV bits pays one test, as before.
 //!
-//! The negotiation is a trait of four small methods rather than strings
-//! the application assembles, so that one object holds what was agreed (the
+//! The negotiation is a trait of small methods rather than strings the
+//! application assembles, so that one object holds what was agreed (the
 //! window sizes of deflate, say) for the frames that follow; it takes
 //! `&mut dyn Extension`, so a program holds one copy of the negotiation
-//! code whatever its extensions. [`Connection`] does not run an extension
-//! yet: a client whose offer is accepted fails with
-//! [`HandshakeError::UnsupportedExtension`], and
-//! [`Connection::accept`] refuses an [`Accept`] that names one
-//! ([`UsageError::UnsupportedExtension`]), so the connection never announces
-//! frames it could not read.
+//! code whatever its extensions.
 //!
+//! ### The transform, in a `Connection`
+//!
+//! [`Connection::with_extension`] (feature `alloc`) attaches an extension
+//! to a connection: a client adds its offer to the request and checks the
+//! answer; a server lets it pick one of the client's offers in
+//! [`Connection::accept`] (or drops it, [`Connection::decline_extension`]).
+//! Once agreed, the connection runs the extension's transform on the
+//! messages it claims, on its own buffers:
+//!
+//! - **Receive**: the payload of a message whose first frame carries the
+//!   extension's bits goes through [`Extension::decode`], piece by piece as
+//!   it arrives, into the message buffer. Each step is given room for what
+//!   the message may still grow by (`max_message_len`) plus one byte, so a
+//!   message that inflates past the limit fails with 1009 after bounded
+//!   work, whatever its ratio; corrupt data fails with 1007
+//!   ([`ProtocolError::InvalidExtensionData`]); decoded text is checked as
+//!   it decodes and fails on its first invalid byte (1007). Whole messages
+//!   are delivered as usual; in [`MessageMode::Stream`] what has decoded
+//!   goes out after each piece, cut at a character boundary.
+//! - **Send**: a message the extension [`encodes`](Extension::encodes) is
+//!   encoded straight into the transmit queue, after room for the longest
+//!   header, and moved up to its header once its length is known: one pass,
+//!   no staging buffer. The RSV bits go on its first frame only; fragments
+//!   and partial sends work as for any message.
+//!
+//! The types say what a connection runs: `Connection<B, K, E>` with
+//! `E = NoExtension` by default, an empty type, so a connection without an
+//! extension holds nothing for it and a program that never attaches one
+//! links none of this. Without an allocator there is no message buffer to
+//! decode into, so extensions are driven by hand there: the trait works on
+//! caller buffers ([`FrameDecoder::with_message_rsv`], [`Extension::decode`],
+//! [`Encoder`]).
+
 //! ## Strictness
 //!
 //! Lines end in CRLF only; a bare CR or bare LF, a NUL byte, obs-fold (a

@@ -51,9 +51,12 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
     /// A client connection: writes the upgrade request (with a fresh nonce
     /// from `keys`) into the transmit queue and waits for the response.
     ///
-    /// Extension offers are passed on as given, but the connection
-    /// implements no extension yet: a server that accepts one fails the
-    /// handshake with [`HandshakeError::UnsupportedExtension`](crate::HandshakeError::UnsupportedExtension).
+    /// To run an extension (permessage-deflate), attach it with
+    /// [`with_extension`](Self::with_extension), which adds its offer.
+    /// Other offers in `request` are passed on as given, but a server that
+    /// accepts one fails the handshake with
+    /// [`HandshakeError::UnsupportedExtension`](crate::HandshakeError::UnsupportedExtension):
+    /// the connection runs only the extension attached.
     ///
     /// # Errors
     ///
@@ -157,7 +160,8 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// [`UsageError::SubprotocolNotOffered`] or
     /// [`UsageError::InvalidHeader`] for bad options;
     /// [`UsageError::UnsupportedExtension`] if `options` accepts an
-    /// extension (the connection runs none yet);
+    /// extension (the connection runs only the one attached with
+    /// [`with_extension`](Self::with_extension), which answers for itself);
     /// [`BufferTooSmall`](crate::BufferTooSmall) if the response does not fit
     /// the transmit storage. Nothing changes on error.
     ///
