@@ -98,3 +98,50 @@ impl Extension for NoExtension {
         match *self {}
     }
 }
+
+/// A boxed extension is an extension: a connection then holds one pointer
+/// for it, whatever the extension's size, and `Box<dyn Extension>` picks
+/// one at run time.
+#[cfg(feature = "alloc")]
+impl<X: Extension + ?Sized> Extension for alloc::boxed::Box<X> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn rsv(&self) -> u8 {
+        (**self).rsv()
+    }
+    fn offer(&self, params: &mut ExtensionParamWriter<'_>) {
+        (**self).offer(params);
+    }
+    fn accept_offer(&mut self, offer: &ExtensionOffer<'_>) -> bool {
+        (**self).accept_offer(offer)
+    }
+    fn response(&self, params: &mut ExtensionParamWriter<'_>) {
+        (**self).response(params);
+    }
+    fn accept_response(&mut self, response: &ExtensionOffer<'_>) -> bool {
+        (**self).accept_response(response)
+    }
+    fn decode(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        out: &mut [u8],
+    ) -> Result<Transformed, ExtensionError> {
+        (**self).decode(input, last, out)
+    }
+    fn encodes(&self, kind: MessageKind, len: usize) -> bool {
+        (**self).encodes(kind, len)
+    }
+    fn max_encoded_len(&self, len: usize) -> usize {
+        (**self).max_encoded_len(len)
+    }
+    fn encode(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        out: &mut [u8],
+    ) -> Result<usize, ExtensionError> {
+        (**self).encode(input, last, out)
+    }
+}

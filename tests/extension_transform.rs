@@ -568,3 +568,17 @@ fn an_extension_is_attached_before_anything_moves() {
         Some(UsageError::InvalidState.into())
     );
 }
+
+#[test]
+fn a_boxed_extension_runs_the_same() {
+    let make = || {
+        let boxed: Box<dyn Extension> = Box::new(Rle::default());
+        Connection::open(Role::Server, Config::new(), fixed(512), fixed(512), NoKeys)
+            .unwrap()
+            .with_extension(boxed)
+            .unwrap()
+    };
+    let input = frame(0xc2, &rle_vec(&[3; 700]));
+    let outcome = all_ways(make, &input, false);
+    assert_eq!(outcome.events, vec![Ev::Binary(vec![3; 700], true)]);
+}
