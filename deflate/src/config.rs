@@ -1,0 +1,167 @@
+//! What a [`Deflate`](crate::Deflate) offers (client) or accepts (server),
+//! and how it compresses.
+
+use crate::params::{MAX_WINDOW_BITS, MIN_WINDOW_BITS};
+
+/// The settings of a [`Deflate`](crate::Deflate): compression level, the
+/// RFC 7692 parameters to ask for, and the size below which messages are
+/// sent uncompressed.
+///
+/// The four parameters mean, for each role:
+///
+/// | setting | client: offers | server: answers |
+/// |---|---|---|
+/// | [`server_no_context_takeover`](Self::server_no_context_takeover) | asks the server to reset its compressor after each message | resets its compressor after each message (it also does when the client asks) |
+/// | [`client_no_context_takeover`](Self::client_no_context_takeover) | promises to reset its compressor after each message | asks the client to (it also answers so when the client offers it) |
+/// | [`server_max_window_bits`](Self::server_max_window_bits) | asks the server to compress with at most this window | compresses with at most this window (and at most what the client asks) |
+/// | [`client_max_window_bits`](Self::client_max_window_bits) | compresses with at most this window, and says so | asks the client to compress with at most this window, if the client offered the parameter |
+///
+/// A client always offers `client_max_window_bits` (without a value unless
+/// set): it can compress with any window the server asks for.
+///
+/// Resetting a context after each message costs compression ratio but lets
+/// the connection drop that direction's state between messages (see the
+/// memory table in the crate docs).
+///
+/// # Examples
+///
+/// ```
+/// use rfc6455_deflate::{Deflate, DeflateConfig};
+///
+/// let config = DeflateConfig::new()
+///     .level(6)
+///     .client_no_context_takeover()
+///     .server_max_window_bits(10)
+///     .threshold(256);
+/// let deflate = Deflate::with_config(config);
+/// # let _ = deflate;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeflateConfig {
+    pub(crate) level: u8,
+    pub(crate) mem_level: u8,
+    pub(crate) threshold: usize,
+    pub(crate) server_no_context_takeover: bool,
+    pub(crate) client_no_context_takeover: bool,
+    pub(crate) server_max_window_bits: Option<u8>,
+    pub(crate) client_max_window_bits: Option<u8>,
+}
+
+impl Default for DeflateConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DeflateConfig {
+    /// The default compression level: the fastest. On JSON-like messages it
+    /// compresses about 8 times faster than level 6 for 40% more bytes on
+    /// the wire (BENCHMARKS.md, "permessage-deflate backends").
+    pub const DEFAULT_LEVEL: u8 = 1;
+
+    /// The default `memLevel` of the compressor (zlib's own default).
+    pub const DEFAULT_MEM_LEVEL: u8 = 8;
+
+    /// Messages shorter than this are sent uncompressed by default. Below
+    /// it a fresh compressor saves nothing on typical text (its Huffman
+    /// block costs about as much as it saves), and compressing costs a
+    /// compressor's allocation.
+    pub const DEFAULT_THRESHOLD: usize = 64;
+
+    /// The defaults: level 1, no parameters (context takeover and 32 KiB
+    /// windows both ways), messages under 64 bytes sent as they are.
+    #[must_use]
+    pub const fn new() -> Self {
+        DeflateConfig {
+            level: Self::DEFAULT_LEVEL,
+            mem_level: Self::DEFAULT_MEM_LEVEL,
+            threshold: Self::DEFAULT_THRESHOLD,
+            server_no_context_takeover: false,
+            client_no_context_takeover: false,
+            server_max_window_bits: None,
+            client_max_window_bits: None,
+        }
+    }
+
+    /// The compression level, 0 (stored, no compression) to 9 (best).
+    ///
+    /// # Panics
+    ///
+    /// If `level` is above 9.
+    #[must_use]
+    pub const fn level(mut self, level: u8) -> Self {
+        assert!(level <= 9, "compression level above 9");
+        self.level = level;
+        self
+    }
+
+    /// zlib's `memLevel`, 1 to 9: the size of the compressor's symbol
+    /// buffer (`2^(memLevel + 8)` bytes). Lower holds less memory and cuts
+    /// blocks shorter.
+    ///
+    /// # Panics
+    ///
+    /// If `mem_level` is not in 1..=9.
+    #[must_use]
+    pub const fn mem_level(mut self, mem_level: u8) -> Self {
+        assert!(mem_level >= 1 && mem_level <= 9, "memLevel not in 1..=9");
+        self.mem_level = mem_level;
+        self
+    }
+
+    /// Messages (or first fragments) shorter than `bytes` are sent
+    /// uncompressed; 0 compresses everything.
+    #[must_use]
+    pub const fn threshold(mut self, bytes: usize) -> Self {
+        self.threshold = bytes;
+        self
+    }
+
+    /// The server resets its compression context after each message
+    /// (RFC 7692 §7.1.1.1).
+    #[must_use]
+    pub const fn server_no_context_takeover(mut self) -> Self {
+        self.server_no_context_takeover = true;
+        self
+    }
+
+    /// The client resets its compression context after each message
+    /// (RFC 7692 §7.1.1.2).
+    #[must_use]
+    pub const fn client_no_context_takeover(mut self) -> Self {
+        self.client_no_context_takeover = true;
+        self
+    }
+
+    /// The server compresses with an LZ77 window of at most `2^bits` bytes
+    /// (RFC 7692 §7.1.2.1).
+    ///
+    /// # Panics
+    ///
+    /// If `bits` is not in 8..=15.
+    #[must_use]
+    pub const fn server_max_window_bits(mut self, bits: u8) -> Self {
+        assert!(
+            bits >= MIN_WINDOW_BITS && bits <= MAX_WINDOW_BITS,
+            "window bits not in 8..=15"
+        );
+        self.server_max_window_bits = Some(bits);
+        self
+    }
+
+    /// The client compresses with an LZ77 window of at most `2^bits` bytes
+    /// (RFC 7692 §7.1.2.2).
+    ///
+    /// # Panics
+    ///
+    /// If `bits` is not in 8..=15.
+    #[must_use]
+    pub const fn client_max_window_bits(mut self, bits: u8) -> Self {
+        assert!(
+            bits >= MIN_WINDOW_BITS && bits <= MAX_WINDOW_BITS,
+            "window bits not in 8..=15"
+        );
+        self.client_max_window_bits = Some(bits);
+        self
+    }
+}

@@ -1,0 +1,116 @@
+//! Bad input: a deflate bomb stops after bounded work under a small budget,
+//! the limit is exact, corrupt data is an error.
+
+mod common;
+
+use std::time::Instant;
+
+use common::{decode, decode_pieces, encode, repetitive};
+use rfc6455::Extension;
+use rfc6455_deflate::{Deflate, DeflateConfig};
+
+/// 1 GiB of zeros deflated (~1 MiB): one MiB compressed, then the block
+/// that compresses each further MiB (with the context, all matches) 1023
+/// times over: every copy decodes to another MiB of zeros.
+fn bomb() -> Vec<u8> {
+    let mut tx = Deflate::with_config(DeflateConfig::new().level(9).threshold(0));
+    let zeros = vec![0u8; 1 << 20];
+    let mut out = vec![0u8; tx.max_encoded_len(zeros.len())];
+    let n = tx.encode(&zeros, false, &mut out).unwrap();
+    let mut wire = out[..n].to_vec();
+    let n = tx.encode(&zeros, false, &mut out).unwrap();
+    for _ in 1..1024 {
+        wire.extend_from_slice(&out[..n]);
+    }
+    // The message's end: an empty stored block without its tail.
+    wire.push(0x00);
+    wire
+}
+
+#[test]
+fn a_bomb_stops_after_bounded_work() {
+    let wire = bomb();
+    assert!(wire.len() < 2 << 20, "{}", wire.len());
+    // It is 1 GiB indeed (checked in release builds only: slow in debug).
+    if !cfg!(debug_assertions) {
+        let mut rx = Deflate::new();
+        let all = decode_pieces(&mut rx, &[&wire], 1 << 20, usize::MAX - 1).unwrap();
+        assert_eq!(all.len(), 1 << 30);
+    }
+    // Under a 1 MiB budget it fails with the step that goes past, having
+    // read little of the input and written at most its budget + 1.
+    let limit = 1 << 20;
+    let mut rx = Deflate::new();
+    let start = Instant::now();
+    let mut produced = 0usize;
+    let mut read = 0usize;
+    let mut out = vec![0u8; 64 << 10];
+    loop {
+        let room = (limit - produced + 1).min(out.len());
+        let step = rx.decode(&wire[read..], true, &mut out[..room]).unwrap();
+        assert!(step.written <= room);
+        produced += step.written;
+        read += step.read;
+        if produced > limit || step.done {
+            break;
+        }
+    }
+    assert_eq!(produced, limit + 1);
+    assert!(read < 64 << 10, "read {read} bytes of input");
+    assert!(start.elapsed().as_secs() < 10);
+}
+
+#[test]
+fn a_message_at_the_limit_passes_and_one_byte_more_fails() {
+    let m = repetitive(100_000, 1);
+    let mut tx = Deflate::with_config(DeflateConfig::new().threshold(0));
+    let wire = encode(&mut tx, &m, 0).concat();
+    for room in [1, 1000, 64 << 10] {
+        let mut rx = Deflate::new();
+        assert_eq!(decode_pieces(&mut rx, &[&wire], room, m.len()).unwrap(), m);
+        let mut rx = Deflate::new();
+        assert!(decode_pieces(&mut rx, &[&wire], room, m.len() - 1).is_err());
+    }
+}
+
+#[test]
+fn corrupt_data_is_an_error() {
+    for bad in [
+        // BTYPE 11 is reserved (RFC 1951 §3.2.3).
+        &[0x07][..],
+        &[0x06, 0x00][..],
+        // A stored block whose NLEN is not LEN's complement.
+        &[0x00, 0x05, 0x00, 0x00, 0x00, b'H', b'e', b'l', b'l', b'o'][..],
+        // A match before the start of the stream (§7.2.3.2's second
+        // message, to a fresh decoder).
+        &[0xf2, 0x00, 0x11, 0x00, 0x00][..],
+    ] {
+        let mut rx = Deflate::new();
+        let e = decode_pieces(&mut rx, &[bad], 1000, 1000).unwrap_err();
+        assert!(!e.reason().is_empty());
+        assert!(!rx.holds_decompressor(), "{bad:02x?}");
+    }
+    // Random bytes: an error or some output, never a panic or a loop.
+    for seed in 0..200 {
+        let bytes = common::random(64, seed);
+        let mut rx = Deflate::new();
+        let _ = decode_pieces(&mut rx, &[&bytes], 100, 10_000);
+    }
+}
+
+#[test]
+fn a_truncated_message_is_no_panic_and_the_next_can_still_be_read_fresh() {
+    let m = repetitive(10_000, 3);
+    let mut tx = Deflate::with_config(
+        DeflateConfig::new()
+            .threshold(0)
+            .server_no_context_takeover(),
+    );
+    let wire = encode(&mut tx, &m, 0).concat();
+    for cut in [1, wire.len() / 2, wire.len() - 1] {
+        let mut rx = Deflate::new();
+        let _ = decode_pieces(&mut rx, &[&wire[..cut]], 1000, 100_000);
+        let mut fresh = Deflate::new();
+        assert_eq!(decode(&mut fresh, &wire), m);
+    }
+}
