@@ -123,16 +123,68 @@ async fn handshake(
     url: &WsUrl<'_>,
     stream: MaybeTlsStream,
 ) -> Result<WebSocket<MaybeTlsStream>, Error> {
+    client(&request_for(url), stream).await
+}
+
+/// The upgrade request for `url`.
+fn request_for<'u>(url: &'u WsUrl<'_>) -> ClientRequest<'u> {
     let scheme = if url.is_secure() {
         Scheme::Wss
     } else {
         Scheme::Ws
     };
-    let request = ClientRequest::new(url.host())
+    ClientRequest::new(url.host())
         .scheme(scheme)
         .port(url.port())
-        .target(url.target());
-    client(&request, stream).await
+        .target(url.target())
+}
+
+/// [`connect`], offering permessage-deflate (RFC 7692) as `deflate` says;
+/// [`WebSocket::deflate`] tells whether the server accepted it.
+///
+/// # Errors
+///
+/// As for [`connect`] and [`client_with_deflate`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use rfc6455_tokio::DeflateConfig;
+///
+/// # async fn run() -> Result<(), rfc6455_tokio::Error> {
+/// let ws = rfc6455_tokio::connect_with_deflate("ws://127.0.0.1:9001/", DeflateConfig::new()).await?;
+/// println!("compressed: {:?}", ws.deflate());
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "deflate")]
+pub async fn connect_with_deflate(
+    url: &str,
+    deflate: rfc6455_deflate::DeflateConfig,
+) -> Result<WebSocket<MaybeTlsStream>, Error> {
+    let url = WsUrl::parse(url)?;
+    let tcp = tcp(&url).await?;
+    let stream = if url.is_secure() {
+        tls_stream(&url, tcp).await?
+    } else {
+        MaybeTlsStream::Plain(tcp)
+    };
+    client_with_deflate(&request_for(&url), stream, Config::new(), deflate).await
+}
+
+/// TLS over `tcp` with the default roots, within the handshake timeout.
+#[cfg(all(feature = "deflate", feature = "rustls"))]
+async fn tls_stream(url: &WsUrl<'_>, tcp: TcpStream) -> Result<MaybeTlsStream, Error> {
+    let timeout = Config::new().handshake_timeout.unwrap_or(Duration::MAX);
+    let config = crate::tls::default_config()?;
+    tokio::time::timeout(timeout, crate::tls::handshake(url.host(), tcp, config))
+        .await
+        .map_err(|_| Error::Timeout(rfc6455::Timeout::Handshake))?
+}
+
+#[cfg(all(feature = "deflate", not(feature = "rustls")))]
+async fn tls_stream(_: &WsUrl<'_>, _: TcpStream) -> Result<MaybeTlsStream, Error> {
+    Err(Error::TlsNotEnabled)
 }
 
 /// Runs a client's opening handshake over any transport, with the request
@@ -191,7 +243,61 @@ where
         Vec::new(),
         StdKeys::new(),
     )?;
-    let mut inner = Inner::new(stream, AnyConn::Keyed(conn));
+    open_client(AnyConn::Keyed(conn), stream, config).await
+}
+
+/// [`client_with_config`] offering permessage-deflate (RFC 7692) as
+/// `deflate` says; the connection uses it if the server accepts it
+/// ([`WebSocket::deflate`] tells).
+///
+/// # Errors
+///
+/// As for [`client`]; [`Error::Handshake`] with
+/// [`HandshakeError::ExtensionRejected`](rfc6455::HandshakeError::ExtensionRejected)
+/// if the server answers with parameters that were not offered.
+///
+/// # Examples
+///
+/// ```no_run
+/// use rfc6455::{ClientRequest, Config};
+/// use rfc6455_tokio::DeflateConfig;
+///
+/// # async fn run() -> Result<(), rfc6455_tokio::Error> {
+/// let stream = tokio::net::TcpStream::connect("127.0.0.1:9001").await?;
+/// let request = ClientRequest::new("127.0.0.1").port(9001);
+/// let ws = rfc6455_tokio::client_with_deflate(&request, stream, Config::new(), DeflateConfig::new()).await?;
+/// println!("compressed: {}", ws.deflate().is_some());
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "deflate")]
+pub async fn client_with_deflate<S>(
+    request: &ClientRequest<'_>,
+    stream: S,
+    config: Config,
+    deflate: rfc6455_deflate::DeflateConfig,
+) -> Result<WebSocket<S>, Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let conn = Connection::client(
+        request,
+        whole(config),
+        Vec::new(),
+        Vec::new(),
+        StdKeys::new(),
+    )?;
+    let mut conn = AnyConn::Keyed(conn);
+    conn.with_deflate(deflate)?;
+    open_client(conn, stream, config).await
+}
+
+/// Runs a client's opening handshake on `stream`.
+async fn open_client<S>(conn: AnyConn, stream: S, config: Config) -> Result<WebSocket<S>, Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut inner = Inner::new(stream, conn);
     inner.seen = Some(Vec::new());
     match poll_fn(|cx| inner.poll_opening(cx)).await {
         Ok(Opened::Complete(protocol)) => {

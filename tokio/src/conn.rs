@@ -9,6 +9,8 @@ use rfc6455::{
     Accept, CloseCode, Config, Connection, Error, Event, NoKeys, Rejection, Request, State,
     StdKeys, Timestamp,
 };
+#[cfg(feature = "deflate")]
+use rfc6455_deflate::{Deflate, DeflateConfig};
 
 /// A connection of either role, with growable storage.
 pub(crate) enum AnyConn {
@@ -17,6 +19,13 @@ pub(crate) enum AnyConn {
     Keyed(Connection<Vec<u8>, StdKeys>),
     /// A server that ran its opening handshake itself.
     Unkeyed(Connection<Vec<u8>, NoKeys>),
+    /// A client running permessage-deflate (boxed: a connection without it
+    /// holds nothing more).
+    #[cfg(feature = "deflate")]
+    KeyedDeflate(Connection<Vec<u8>, StdKeys, Box<Deflate>>),
+    /// A server running permessage-deflate.
+    #[cfg(feature = "deflate")]
+    UnkeyedDeflate(Connection<Vec<u8>, NoKeys, Box<Deflate>>),
 }
 
 macro_rules! each {
@@ -24,8 +33,43 @@ macro_rules! each {
         match $self {
             AnyConn::Keyed($conn) => $body,
             AnyConn::Unkeyed($conn) => $body,
+            #[cfg(feature = "deflate")]
+            AnyConn::KeyedDeflate($conn) => $body,
+            #[cfg(feature = "deflate")]
+            AnyConn::UnkeyedDeflate($conn) => $body,
         }
     };
+}
+
+#[cfg(feature = "deflate")]
+impl AnyConn {
+    /// Attaches permessage-deflate: a client offers it, a server selects it
+    /// from the client's offers when it accepts.
+    pub(crate) fn with_deflate(&mut self, config: DeflateConfig) -> Result<(), Error> {
+        let placeholder = AnyConn::Unkeyed(Connection::open(
+            rfc6455::Role::Server,
+            Config::new(),
+            Vec::new(),
+            Vec::new(),
+            NoKeys,
+        )?);
+        let deflate = Box::new(Deflate::with_config(config));
+        *self = match std::mem::replace(self, placeholder) {
+            AnyConn::Keyed(c) => AnyConn::KeyedDeflate(c.with_extension(deflate)?),
+            AnyConn::Unkeyed(c) => AnyConn::UnkeyedDeflate(c.with_extension(deflate)?),
+            other => other,
+        };
+        Ok(())
+    }
+
+    /// What permessage-deflate agreed on, if it is in use.
+    pub(crate) fn deflate(&self) -> Option<rfc6455_deflate::Agreed> {
+        match self {
+            AnyConn::KeyedDeflate(c) => c.extension().and_then(|d| d.agreed().copied()),
+            AnyConn::UnkeyedDeflate(c) => c.extension().and_then(|d| d.agreed().copied()),
+            AnyConn::Keyed(_) | AnyConn::Unkeyed(_) => None,
+        }
+    }
 }
 
 impl AnyConn {

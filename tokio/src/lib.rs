@@ -62,6 +62,13 @@
 //!   roots, a client certificate); `tokio_rustls` is re-exported for it
 //!   and for servers. Without the feature, bring any TLS stream to
 //!   [`client`].
+//! - `deflate`: permessage-deflate (RFC 7692), from the `rfc6455-deflate`
+//!   crate: a server accepts it per request with `Accept::deflate`, a
+//!   client offers it with `client_with_deflate`; `WebSocket::deflate`
+//!   says what was agreed. Received messages inflate within
+//!   [`Config::max_message_len`] (a bomb fails with 1009 after bounded
+//!   work); a connection holds its compressor and decompressor while it
+//!   uses them (see the memory table in `rfc6455-deflate`).
 //!
 //! # Dependencies, and why
 //!
@@ -70,6 +77,8 @@
 //!   without the rest of `futures`.
 //! - `http` (feature `http`): the request and response types hyper and
 //!   axum share.
+//! - `rfc6455-deflate` (feature `deflate`): this workspace's
+//!   permessage-deflate, on zlib-rs (chosen by measurement; see its docs).
 //! - `tokio-rustls` (feature `rustls`): rustls is TLS written in Rust, with
 //!   no OpenSSL to find or link; tokio-rustls is its tokio wrapper, by the
 //!   same maintainers. Its cryptography is ring's, which builds with a C
@@ -123,8 +132,12 @@ mod websocket;
 #[cfg(feature = "rustls")]
 pub use client::connect_with_tls;
 pub use client::{client, client_with_config, connect};
+#[cfg(feature = "deflate")]
+pub use client::{client_with_deflate, connect_with_deflate};
 pub use error::{Error, Refusal};
 pub use message::{CloseFrame, Message};
+#[cfg(feature = "deflate")]
+pub use rfc6455_deflate::{Agreed, DeflateConfig};
 pub use server::{accept, accept_with, accept_with_config, Accept, Rejection};
 pub use split::{ReadHalf, WriteHalf};
 pub use stream::MaybeTlsStream;

@@ -26,6 +26,8 @@ use crate::websocket::{whole, WebSocket};
 pub struct Accept {
     pub(crate) subprotocol: Option<String>,
     pub(crate) headers: Vec<(String, String)>,
+    #[cfg(feature = "deflate")]
+    pub(crate) deflate: Option<rfc6455_deflate::DeflateConfig>,
 }
 
 impl Accept {
@@ -53,6 +55,26 @@ impl Accept {
     #[must_use]
     pub fn chosen_subprotocol(&self) -> Option<&str> {
         self.subprotocol.as_deref()
+    }
+
+    /// Accepts permessage-deflate (RFC 7692) if the client offers it in a
+    /// form `config` allows; otherwise the connection goes on without it.
+    /// Leave it out for requests it should not apply to (a path carrying
+    /// compressed media): it is chosen per request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rfc6455_tokio::{Accept, DeflateConfig};
+    ///
+    /// let accept = Accept::new().deflate(DeflateConfig::new().server_max_window_bits(12));
+    /// # let _ = accept;
+    /// ```
+    #[cfg(feature = "deflate")]
+    #[must_use]
+    pub fn deflate(mut self, config: rfc6455_deflate::DeflateConfig) -> Self {
+        self.deflate = Some(config);
+        self
     }
 }
 
@@ -233,7 +255,14 @@ where
                         if let Some(protocol) = &accept.subprotocol {
                             core = core.subprotocol(protocol);
                         }
-                        if let Err(e) = inner.conn.accept(&core) {
+                        #[cfg(feature = "deflate")]
+                        let core_accept = match accept.deflate {
+                            Some(config) => inner.conn.with_deflate(config),
+                            None => Ok(()),
+                        };
+                        #[cfg(not(feature = "deflate"))]
+                        let core_accept: Result<(), rfc6455::Error> = Ok(());
+                        if let Err(e) = core_accept.and_then(|()| inner.conn.accept(&core)) {
                             // Refuse rather than leave the client waiting.
                             let _ = inner.conn.reject(&rfc6455::Rejection::new(500));
                             finish(&mut inner).await;

@@ -176,6 +176,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WebSocket<S> {
         split::split(self.inner)
     }
 
+    /// What permessage-deflate agreed on, if the connection uses it
+    /// (offered with `client_with_deflate` or accepted with
+    /// `Accept::deflate`, and agreed by the peer).
+    #[cfg(feature = "deflate")]
+    #[must_use]
+    pub fn deflate(&self) -> Option<crate::Agreed> {
+        self.inner.conn.deflate()
+    }
+
     /// The subprotocol agreed in the opening handshake.
     #[must_use]
     pub fn protocol(&self) -> Option<&str> {

@@ -127,7 +127,7 @@ async fn echo_client_runs_the_autobahn_client_loop() {
         }
         paths
     });
-    echo_client::autobahn(&format!("ws://{addr}"), "me")
+    echo_client::autobahn(&format!("ws://{addr}"), "me", false)
         .await
         .unwrap();
     assert_eq!(
