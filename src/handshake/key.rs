@@ -3,6 +3,7 @@
 
 use core::fmt;
 
+use super::sha1::sha1;
 use super::token::trim_ows;
 
 /// The GUID that RFC 6455 §1.3 appends to the key before hashing.
@@ -109,11 +110,9 @@ impl fmt::Display for AcceptKey {
 /// ```
 #[must_use]
 pub fn accept_key(key: &[u8]) -> AcceptKey {
-    let mut sha1 = sha1_smol::Sha1::new();
-    sha1.update(trim_ows(key));
-    sha1.update(WEBSOCKET_GUID.as_bytes());
+    let digest = sha1(&[trim_ows(key), WEBSOCKET_GUID.as_bytes()]);
     let mut out = [0; 28];
-    encode_base64(&sha1.digest().bytes(), &mut out);
+    encode_base64(&digest, &mut out);
     AcceptKey(out)
 }
 

@@ -13,6 +13,7 @@ mod negotiated;
 mod response;
 mod scan;
 mod server;
+mod sha1;
 mod target;
 mod token;
 
