@@ -65,6 +65,13 @@ pub(crate) fn write_with(
     out: &mut [u8],
     emit: impl Fn(&mut dyn Sink),
 ) -> Result<usize, BufferTooSmall> {
+    count_and_write(out, &emit)
+}
+
+/// The body of [`write_with`], on a `dyn` emitter so that each writer's
+/// emitter is one function called twice, not inlined into both passes.
+#[inline(never)]
+fn count_and_write(out: &mut [u8], emit: &dyn Fn(&mut dyn Sink)) -> Result<usize, BufferTooSmall> {
     let mut counter = Counter(0);
     emit(&mut counter);
     let required = counter.0;
