@@ -144,7 +144,10 @@ fn encode_base64(input: &[u8], out: &mut [u8]) {
 pub(crate) fn is_key(value: &[u8]) -> bool {
     match value {
         [chars @ .., last, b'=', b'='] if chars.len() == 21 => {
-            chars.iter().all(|c| BASE64.contains(c)) && matches!(last, b'A' | b'Q' | b'g' | b'w')
+            chars
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+                && matches!(last, b'A' | b'Q' | b'g' | b'w')
         }
         _ => false,
     }
