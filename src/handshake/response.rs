@@ -9,9 +9,14 @@ use crate::error::{BufferTooSmall, Error, HandshakeError, UsageError};
 /// Where an emitter puts bytes: a counter or a buffer.
 pub(crate) trait Sink {
     fn put(&mut self, bytes: &[u8]);
+}
 
+// Helpers on `dyn Sink` rather than default methods: one copy, not one per
+// sink type.
+impl dyn Sink + '_ {
     /// Writes a decimal number.
-    fn put_decimal(&mut self, mut n: usize) {
+    #[inline(never)]
+    pub(crate) fn put_decimal(&mut self, mut n: usize) {
         let mut digits = [0u8; 20];
         let mut start = digits.len();
         loop {
@@ -29,7 +34,8 @@ pub(crate) trait Sink {
     }
 
     /// Writes `name: value` and CRLF.
-    fn put_header(&mut self, name: &str, value: &[u8]) {
+    #[inline(never)]
+    pub(crate) fn put_header(&mut self, name: &str, value: &[u8]) {
         self.put(name.as_bytes());
         self.put(b": ");
         self.put(value);
