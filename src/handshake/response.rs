@@ -58,11 +58,11 @@ struct Cursor<'b> {
 
 impl Sink for Cursor<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        let end = self.pos.saturating_add(bytes.len());
-        if let Some(dest) = self.buf.get_mut(self.pos..end) {
+        let room = self.buf.get_mut(self.pos..).unwrap_or_default();
+        if let Some(dest) = room.get_mut(..bytes.len()) {
             dest.copy_from_slice(bytes);
         }
-        self.pos = end;
+        self.pos = self.pos.saturating_add(bytes.len());
     }
 }
 
