@@ -3,7 +3,6 @@
 
 use core::fmt;
 
-use super::sha1::sha1;
 use super::token::trim_ows;
 
 /// The GUID that RFC 6455 §1.3 appends to the key before hashing.
@@ -110,9 +109,11 @@ impl fmt::Display for AcceptKey {
 /// ```
 #[must_use]
 pub fn accept_key(key: &[u8]) -> AcceptKey {
-    let digest = sha1(&[trim_ows(key), WEBSOCKET_GUID.as_bytes()]);
+    let mut sha1 = sha1_smol::Sha1::new();
+    sha1.update(trim_ows(key));
+    sha1.update(WEBSOCKET_GUID.as_bytes());
     let mut out = [0; 28];
-    encode_base64(&digest, &mut out);
+    encode_base64(&sha1.digest().bytes(), &mut out);
     AcceptKey(out)
 }
 

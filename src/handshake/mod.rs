@@ -13,7 +13,6 @@ mod negotiated;
 mod response;
 mod scan;
 mod server;
-mod sha1;
 mod target;
 mod token;
 
