@@ -6,7 +6,7 @@ use super::extensions::{is_extension_list, ExtensionOffers};
 use super::headers::HeaderList;
 use super::headers::Headers;
 use super::http::RequestHead;
-use super::key::{accept_key, is_key, AcceptKey};
+use super::key::{accept_key, decode_key, AcceptKey};
 use super::response::{check_headers, write_with};
 use super::scan::HeadLimits;
 use super::target::{is_host, split_target};
@@ -145,7 +145,7 @@ impl<'a> Request<'a> {
         // base64-encoded value that, when decoded, is 16 bytes in length."
         let mut keys = headers.values("Sec-WebSocket-Key");
         let key = keys.next().ok_or(HandshakeError::MissingKey)?;
-        if keys.next().is_some() || !is_key(key) {
+        if keys.next().is_some() || decode_key(key).is_none() {
             return Err(HandshakeError::InvalidKey);
         }
 
