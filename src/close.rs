@@ -75,8 +75,12 @@ pub fn encode_close_payload(
     out: &mut [u8; 125],
 ) -> Result<usize, UsageError> {
     check_close(code, reason)?;
-    out[..2].copy_from_slice(&code.as_u16().to_be_bytes());
-    out[2..2 + reason.len()].copy_from_slice(reason.as_bytes());
+    let (code_bytes, rest) = out.split_at_mut(2);
+    code_bytes.copy_from_slice(&code.as_u16().to_be_bytes());
+    // `check_close` bounded the reason by the room left (123 bytes).
+    if let Some(dest) = rest.get_mut(..reason.len()) {
+        dest.copy_from_slice(reason.as_bytes());
+    }
     Ok(2 + reason.len())
 }
 

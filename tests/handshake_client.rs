@@ -475,6 +475,20 @@ fn our_own_request_must_be_complete() {
         validate_response(&response, &ours, HeadLimits::new()),
         Ok(Status::Complete(_))
     ));
+    // The key is what the response is checked against: exactly one.
+    let text = String::from_utf8(ours.clone()).unwrap();
+    let key_line = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    assert!(text.contains(key_line));
+    let without = text.replace(key_line, "");
+    assert_eq!(
+        validate_response(&response, without.as_bytes(), HeadLimits::new()).map(|_| ()),
+        Err(HandshakeError::MissingKey)
+    );
+    let twice = text.replace(key_line, &key_line.repeat(2));
+    assert_eq!(
+        validate_response(&response, twice.as_bytes(), HeadLimits::new()).map(|_| ()),
+        Err(HandshakeError::InvalidKey)
+    );
 }
 
 #[test]

@@ -70,16 +70,19 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// code, unless one was already sent, and ignore all further input.
     pub(super) fn fail(&mut self, error: ProtocolError) -> Error {
         if self.state() == State::Open {
-            let mut payload = [0; crate::frame::MAX_CONTROL_PAYLOAD];
-            let len = crate::close::encode_close_payload(
-                error.close_code(),
-                error.reason(),
-                &mut payload,
-            )
-            .unwrap_or(0);
-            self.pending_close = Some(ControlBuf::from_slice(&payload[..len]));
+            self.pending_close = Some(failure_close(error));
         }
         self.move_to_failed(None);
         Error::Protocol(error)
     }
+}
+
+/// The payload of the Close frame that fails a connection with `error`:
+/// one copy, not one per storage and key source type.
+#[inline(never)]
+fn failure_close(error: ProtocolError) -> ControlBuf {
+    let mut payload = [0; crate::frame::MAX_CONTROL_PAYLOAD];
+    let len = crate::close::encode_close_payload(error.close_code(), error.reason(), &mut payload)
+        .unwrap_or(0);
+    ControlBuf::from_slice(payload.get(..len).unwrap_or_default())
 }

@@ -1,10 +1,10 @@
 //! The client side: write the upgrade request (RFC 6455 §4.1), then check
 //! the server's answer against the very bytes that were sent.
 
-use super::extensions::{is_extension_list, ExtensionOffers};
+use super::extensions::ExtensionOffers;
 use super::key::ClientKey;
 use super::response::{check_headers, is_field_value, write_with, Sink};
-use super::token::{is_reg_name_byte, is_token};
+use super::token::{has_byte, is_reg_name_byte, is_token};
 use crate::error::{Error, UsageError};
 
 /// The scheme of a `ws` or `wss` URI, for its default port (RFC 6455 §3).
@@ -164,7 +164,7 @@ impl<'h> ClientRequest<'h> {
         let port = self.port.filter(|&p| p != self.scheme.default_port());
         // RFC 3986 §3.2.2: an IPv6 literal is written in brackets (`check`
         // made sure that a host with a colon is one).
-        let bracket = self.host.contains(':') && !self.host.starts_with('[');
+        let bracket = has_byte(self.host.as_bytes(), b':') && !self.host.starts_with('[');
         let n = write_with(out, |sink| {
             // §4.1 items 1-2: "The method of the request MUST be GET, and
             // the HTTP version MUST be at least 1.1", with the resource name.
@@ -208,8 +208,8 @@ impl<'h> ClientRequest<'h> {
             is_token(p.as_bytes()) && !self.subprotocols.iter().take(i).any(|q| q == p)
         });
         let offers_ok = self.extensions.iter().all(|offer| {
+            // `parse` checks the list's grammar; one element at least.
             is_field_value(offer)
-                && is_extension_list(offer.as_bytes())
                 && ExtensionOffers::parse(offer.as_bytes()).is_some_and(|mut o| o.next().is_some())
         });
         if !(host_ok && target_ok && origin_ok && protocols_ok && offers_ok) {
@@ -243,7 +243,7 @@ fn is_uri_host(host: &str) -> bool {
     if let Some(inner) = host.strip_prefix('[') {
         return inner.strip_suffix(']').is_some_and(ipv6);
     }
-    if host.contains(':') {
+    if has_byte(host.as_bytes(), b':') {
         return ipv6(host);
     }
     !host.is_empty() && host.bytes().all(is_reg_name_byte)

@@ -13,7 +13,12 @@ pub(crate) fn is_ipv6(s: &str) -> bool {
     let s = s.as_bytes();
     match s.windows(2).position(|w| w == b"::") {
         None => matches!(groups(s), Some((8, _))),
-        Some(at) => match (groups(&s[..at]), groups(&s[at + 2..])) {
+        // `get`, not indexing: `at + 2` is in range, and no panic path
+        // (and its message's formatting) is linked for it.
+        Some(at) => match (
+            groups(s.get(..at).unwrap_or_default()),
+            groups(s.get(at + 2..).unwrap_or_default()),
+        ) {
             (Some((h, false)), Some((t, _))) => h + t <= 7,
             _ => false,
         },

@@ -2,9 +2,11 @@
 //! (RFC 6455 §4.1), after any interim responses.
 
 use super::extensions::{is_extension_list, ExtensionOffers};
+use super::headers::Headers;
+use super::http::split_head;
 use super::http::ResponseHead;
+use super::key::accept_key;
 use super::scan::HeadLimits;
-use super::server::Request;
 use super::token::{ascii_str, is_token};
 use crate::error::HandshakeError;
 use crate::status::Status;
@@ -42,11 +44,7 @@ impl<'a> Negotiated<'a> {
             return Err(HandshakeError::UnsupportedHttpVersion);
         }
         let headers = response.headers();
-        // Our own request, read back the way a server would read it.
-        let ours = match Request::parse(our_request_head, HeadLimits::UNLIMITED)? {
-            Status::Complete(ours) => ours,
-            Status::Partial => return Err(HandshakeError::InvalidRequestLine),
-        };
+        let ours = OurRequest::read(our_request_head)?;
         // §4.1 item 2 (of the response checks): "If the response lacks an
         // |Upgrade| header field or the |Upgrade| header field contains a
         // value that is not an ASCII case-insensitive match for the value
@@ -63,7 +61,7 @@ impl<'a> Negotiated<'a> {
         // §4.1 item 4: |Sec-WebSocket-Accept| MUST be the base64 of the
         // SHA-1 of our key and the GUID, whitespace trimmed.
         let mut accepts = headers.values("Sec-WebSocket-Accept");
-        let expected = ours.accept_key();
+        let expected = accept_key(ours.key);
         if (accepts.next(), accepts.next()) != (Some(&expected.as_bytes()[..]), None) {
             return Err(HandshakeError::AcceptMismatch);
         }
@@ -77,8 +75,7 @@ impl<'a> Negotiated<'a> {
         }
         let extensions = ExtensionOffers::new(headers.values("Sec-WebSocket-Extensions"));
         for accepted in extensions {
-            if !ours
-                .extensions()
+            if !ExtensionOffers::new(ours.headers.values("Sec-WebSocket-Extensions"))
                 .any(|o| o.name().eq_ignore_ascii_case(accepted.name()))
             {
                 return Err(HandshakeError::ExtensionNotOffered);
@@ -92,7 +89,8 @@ impl<'a> Negotiated<'a> {
             (None, None) if headers.get("Sec-WebSocket-Protocol").is_none() => None,
             (Some(chosen), None) if is_token(chosen) => {
                 let chosen = ascii_str(chosen);
-                if !ours.subprotocols().any(|offered| offered == chosen) {
+                let mut offers = ours.headers.list("Sec-WebSocket-Protocol");
+                if !offers.any(|offered| offered == chosen.as_bytes()) {
                     return Err(HandshakeError::SubprotocolNotOffered);
                 }
                 Some(chosen)
@@ -133,6 +131,36 @@ impl<'a> Negotiated<'a> {
     }
 }
 
+/// The parts of the client's own request the response is checked against.
+///
+/// The request is the client's own, written by
+/// [`ClientRequest::write`](super::ClientRequest::write): it is read, not
+/// judged. Its head's syntax is checked (the same code reads the response)
+/// and it must carry one `Sec-WebSocket-Key`; the server's rules for a
+/// request (`Request::parse`) are not linked into a client for it.
+struct OurRequest<'a> {
+    key: &'a [u8],
+    headers: Headers<'a>,
+}
+
+impl<'a> OurRequest<'a> {
+    fn read(head: &'a [u8]) -> Result<Self, HandshakeError> {
+        let head = match split_head(head, HeadLimits::UNLIMITED)? {
+            Status::Complete(head) => head,
+            Status::Partial => return Err(HandshakeError::InvalidRequestLine),
+        };
+        let mut keys = head.headers.values("Sec-WebSocket-Key");
+        match (keys.next(), keys.next()) {
+            (Some(key), None) => Ok(OurRequest {
+                key,
+                headers: head.headers,
+            }),
+            (None, _) => Err(HandshakeError::MissingKey),
+            (Some(_), Some(_)) => Err(HandshakeError::InvalidKey),
+        }
+    }
+}
+
 /// Parses the server's response at the start of `buf` and checks it
 /// against the request this client sent (RFC 6455 §4.1).
 ///
@@ -155,8 +183,10 @@ impl<'a> Negotiated<'a> {
 ///   [`HandshakeError::AcceptMismatch`], [`HandshakeError::ExtensionNotOffered`],
 ///   [`HandshakeError::SubprotocolNotOffered`],
 ///   [`HandshakeError::InvalidSubprotocols`], [`HandshakeError::InvalidExtensions`].
-/// - If `our_request_head` is not a complete upgrade request, the error of
-///   reading it (`InvalidRequestLine` when incomplete).
+/// - If `our_request_head` is not a complete HTTP request head with one
+///   `Sec-WebSocket-Key`, the error of reading it (`InvalidRequestLine` when
+///   incomplete, `MissingKey` or `InvalidKey`). It is read, not judged by a
+///   server's rules: pass the bytes [`ClientRequest::write`](super::ClientRequest::write) wrote.
 ///
 /// # Examples
 ///

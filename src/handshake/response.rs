@@ -9,9 +9,14 @@ use crate::error::{BufferTooSmall, Error, HandshakeError, UsageError};
 /// Where an emitter puts bytes: a counter or a buffer.
 pub(crate) trait Sink {
     fn put(&mut self, bytes: &[u8]);
+}
 
+// Helpers on `dyn Sink` rather than default methods: one copy, not one per
+// sink type.
+impl dyn Sink + '_ {
     /// Writes a decimal number.
-    fn put_decimal(&mut self, mut n: usize) {
+    #[inline(never)]
+    pub(crate) fn put_decimal(&mut self, mut n: usize) {
         let mut digits = [0u8; 20];
         let mut start = digits.len();
         loop {
@@ -29,7 +34,8 @@ pub(crate) trait Sink {
     }
 
     /// Writes `name: value` and CRLF.
-    fn put_header(&mut self, name: &str, value: &[u8]) {
+    #[inline(never)]
+    pub(crate) fn put_header(&mut self, name: &str, value: &[u8]) {
         self.put(name.as_bytes());
         self.put(b": ");
         self.put(value);
@@ -52,11 +58,11 @@ struct Cursor<'b> {
 
 impl Sink for Cursor<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        let end = self.pos.saturating_add(bytes.len());
-        if let Some(dest) = self.buf.get_mut(self.pos..end) {
+        let room = self.buf.get_mut(self.pos..).unwrap_or_default();
+        if let Some(dest) = room.get_mut(..bytes.len()) {
             dest.copy_from_slice(bytes);
         }
-        self.pos = end;
+        self.pos = self.pos.saturating_add(bytes.len());
     }
 }
 
@@ -65,6 +71,13 @@ pub(crate) fn write_with(
     out: &mut [u8],
     emit: impl Fn(&mut dyn Sink),
 ) -> Result<usize, BufferTooSmall> {
+    count_and_write(out, &emit)
+}
+
+/// The body of [`write_with`], on a `dyn` emitter so that each writer's
+/// emitter is one function called twice, not inlined into both passes.
+#[inline(never)]
+fn count_and_write(out: &mut [u8], emit: &dyn Fn(&mut dyn Sink)) -> Result<usize, BufferTooSmall> {
     let mut counter = Counter(0);
     emit(&mut counter);
     let required = counter.0;

@@ -1,7 +1,7 @@
 //! The request target and the Host value of an upgrade request (RFC 9112
 //! §3.2, RFC 3986).
 
-use super::token::is_reg_name_byte;
+use super::token::{has_byte, is_reg_name_byte};
 
 /// Splits a request target into path and query.
 ///
@@ -9,7 +9,7 @@ use super::token::is_reg_name_byte;
 /// query) or an absolute HTTP/HTTPS URI holding it; §3: "Fragment
 /// identifiers are meaningless ... and MUST NOT be used".
 pub(super) fn split_target(target: &str) -> Option<Target<'_>> {
-    if target.contains('#') {
+    if has_byte(target.as_bytes(), b'#') {
         return None;
     }
     let (authority, resource) = if target.starts_with('/') {
@@ -23,16 +23,19 @@ pub(super) fn split_target(target: &str) -> Option<Target<'_>> {
         if !known.iter().any(|k| k.eq_ignore_ascii_case(scheme)) {
             return None;
         }
-        let start = rest.find(['/', '?']).unwrap_or(rest.len());
+        let start = rest
+            .bytes()
+            .position(|b| b == b'/' || b == b'?')
+            .unwrap_or(rest.len());
         let authority = rest.get(..start)?;
         // RFC 9110 §4.2.4: userinfo in an http(s) URI is an error.
-        if authority.contains('@') || !is_host(authority.as_bytes()) {
+        if has_byte(authority.as_bytes(), b'@') || !is_host(authority.as_bytes()) {
             return None;
         }
         (Some(authority), rest.get(start..)?)
     };
-    let (path, query) = match resource.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
+    let (path, query) = match resource.bytes().position(|b| b == b'?') {
+        Some(at) => (resource.get(..at)?, Some(resource.get(at + 1..)?)),
         None => (resource, None),
     };
     let path = if path.is_empty() { "/" } else { path };
@@ -58,5 +61,5 @@ pub(super) fn is_host(value: &[u8]) -> bool {
     !value.is_empty()
         && value
             .iter()
-            .all(|&b| is_reg_name_byte(b) || b":[]".contains(&b))
+            .all(|&b| is_reg_name_byte(b) || matches!(b, b':' | b'[' | b']'))
 }
