@@ -65,8 +65,8 @@ pub fn merge(events: Vec<Seen>) -> Vec<Seen> {
 /// bounds), draining events and output after each step, and checks that a
 /// failed connection stays failed and that the storage never overflows.
 /// Returns what it reported and what it sent.
-pub fn feed<B: rfc6455::Storage, K: KeySource>(
-    conn: &mut Connection<B, K>,
+pub fn feed<B: rfc6455::Storage, K: KeySource, E: rfc6455::Extension>(
+    conn: &mut Connection<B, K, E>,
     input: &[u8],
     cuts: &[usize],
 ) -> (Vec<Seen>, Vec<u8>) {
@@ -92,8 +92,8 @@ pub fn feed<B: rfc6455::Storage, K: KeySource>(
 }
 
 /// Drains events and output, checking the sticky-failure invariant.
-pub fn drain<B: rfc6455::Storage, K: KeySource>(
-    conn: &mut Connection<B, K>,
+pub fn drain<B: rfc6455::Storage, K: KeySource, E: rfc6455::Extension>(
+    conn: &mut Connection<B, K, E>,
     events: &mut Vec<Seen>,
     sent: &mut Vec<u8>,
 ) {
