@@ -109,7 +109,7 @@ pub(crate) enum End {
     Flushed,
     /// The message is complete and ended the DEFLATE stream (BFINAL): the
     /// decompressor cannot go on.
-    StreamEnd,
+    Final,
 }
 
 impl Decompressor {
@@ -134,7 +134,7 @@ impl Decompressor {
         if self.ended {
             // After the final block nothing more is decoded (§7.2.3.4's
             // example follows it with one byte, plus the tail).
-            let end = if last { End::StreamEnd } else { End::No };
+            let end = if last { End::Final } else { End::No };
             let step = Transformed {
                 read: input.len(),
                 written: 0,
@@ -150,7 +150,7 @@ impl Decompressor {
                 written,
                 done: last,
             };
-            return Ok((step, if last { End::StreamEnd } else { End::No }));
+            return Ok((step, if last { End::Final } else { End::No }));
         }
         if read < input.len() || !last {
             let step = Transformed {
@@ -170,7 +170,7 @@ impl Decompressor {
         let done = status == Status::StreamEnd || (self.tail == TAIL.len() && written < out.len());
         let end = match (done, status) {
             (false, _) => End::No,
-            (true, Status::StreamEnd) => End::StreamEnd,
+            (true, Status::StreamEnd) => End::Final,
             (true, _) => End::Flushed,
         };
         if done {

@@ -323,7 +323,7 @@ impl Extension for Deflate {
                 }
                 Ok(step)
             }
-            Ok((step, End::StreamEnd)) => {
+            Ok((step, End::Final)) => {
                 // The peer ended the stream: the next message is a new one.
                 self.decompressor = None;
                 Ok(step)
