@@ -5,27 +5,9 @@ mod common;
 
 use std::time::Instant;
 
-use common::{decode, decode_pieces, encode, repetitive};
+use common::{bomb, decode, decode_pieces, encode, repetitive};
 use rfc6455::Extension;
 use rfc6455_deflate::{Deflate, DeflateConfig};
-
-/// 1 GiB of zeros deflated (~1 MiB): one MiB compressed, then the block
-/// that compresses each further MiB (with the context, all matches) 1023
-/// times over: every copy decodes to another MiB of zeros.
-fn bomb() -> Vec<u8> {
-    let mut tx = Deflate::with_config(DeflateConfig::new().level(9).threshold(0));
-    let zeros = vec![0u8; 1 << 20];
-    let mut out = vec![0u8; tx.max_encoded_len(zeros.len())];
-    let n = tx.encode(&zeros, false, &mut out).unwrap();
-    let mut wire = out[..n].to_vec();
-    let n = tx.encode(&zeros, false, &mut out).unwrap();
-    for _ in 1..1024 {
-        wire.extend_from_slice(&out[..n]);
-    }
-    // The message's end: an empty stored block without its tail.
-    wire.push(0x00);
-    wire
-}
 
 #[test]
 fn a_bomb_stops_after_bounded_work() {
