@@ -136,4 +136,41 @@ fn main() {
             println!("| {level} | {mem_level} | {} | {} |", sizes[0], sizes[1]);
         }
     }
+    println!("\nCost of dropping state after each message: 20,000 x 1 KiB messages, level 1");
+    let reset = "permessage-deflate; server_no_context_takeover";
+    for (name, text, config) in [
+        (
+            "context takeover",
+            "permessage-deflate",
+            DeflateConfig::new(),
+        ),
+        (
+            "no context takeover, state dropped",
+            reset,
+            DeflateConfig::new(),
+        ),
+        (
+            "no context takeover, compressor kept",
+            reset,
+            DeflateConfig::new().keep_compressor(),
+        ),
+    ] {
+        let element = ExtensionOffers::parse(text.as_bytes())
+            .unwrap()
+            .next()
+            .unwrap();
+        let mut tx = Deflate::with_config(config.threshold(0));
+        let mut rx = Deflate::new();
+        assert!(tx.accept_offer(&element) && rx.accept_response(&element));
+        let messages: Vec<Vec<u8>> = (0..100).map(|i| json(1024, i * 100)).collect();
+        let mut wire = vec![0u8; 4096];
+        let mut out = vec![0u8; 2048];
+        let start = std::time::Instant::now();
+        for i in 0..20_000 {
+            let n = tx.encode(&messages[i % 100], true, &mut wire).unwrap();
+            let step = rx.decode(&wire[..n], true, &mut out).unwrap();
+            assert!(step.done);
+        }
+        println!("{name}: {:?}", start.elapsed());
+    }
 }

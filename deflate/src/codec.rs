@@ -54,6 +54,11 @@ impl Compressor {
         }
     }
 
+    /// Empties the window, keeping the allocation.
+    pub(crate) fn reset(&mut self) {
+        self.stream.reset();
+    }
+
     /// Compresses all of `input` into `out` and flushes (sync flush, so the
     /// output ends with [`TAIL`] at a byte boundary); returns the bytes
     /// written.

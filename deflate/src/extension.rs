@@ -25,9 +25,9 @@ pub const NAME: &str = "permessage-deflate";
 ///
 /// Memory: the compressor and the decompressor are allocated when the first
 /// message needs them. A direction without context takeover drops its state
-/// after each message, so an idle connection that agreed on
-/// `server_no_context_takeover` and `client_no_context_takeover` holds
-/// nothing but this value.
+/// after each message (unless [`DeflateConfig::keep_compressor`]), so an
+/// idle connection that agreed on `server_no_context_takeover` and
+/// `client_no_context_takeover` holds nothing but this value.
 ///
 /// # Examples
 ///
@@ -381,10 +381,28 @@ impl Extension for Deflate {
             }
         };
         // §7.2.1: with no context takeover, each message is compressed
-        // with an empty window: a new compressor, or none while idle.
+        // with an empty window: a new compressor (none while idle), or the
+        // same one reset (zlib's deflate reset keeps its window size).
         if last && reset {
-            self.compressor = None;
+            if self.config.keep_compressor {
+                if let Some(c) = self.compressor.as_mut() {
+                    c.reset();
+                }
+            } else {
+                self.compressor = None;
+            }
         }
         Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deflate_moves_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Deflate>();
     }
 }

@@ -108,7 +108,11 @@
 //! direction keeps its state for the connection's life (with the defaults,
 //! 266.1 + 46.4 = 312.5 KiB); without it (`server_no_context_takeover`,
 //! `client_no_context_takeover`) the state is dropped after each message,
-//! and an idle connection holds none.
+//! and an idle connection holds none. Making it again costs CPU: a 1 KiB
+//! JSON-like message is compressed and inflated in about 1.3 µs with
+//! context takeover, 10 µs with the state dropped, and 5 µs with
+//! [`DeflateConfig::keep_compressor`], which keeps the compressor (emptied)
+//! between messages.
 //!
 //! # RFC 7692 map
 //!
