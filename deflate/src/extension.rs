@@ -293,7 +293,11 @@ impl Extension for Deflate {
         let agreed = Agreed {
             role: Role::Client,
             server_no_context_takeover: answer.server_no_context_takeover,
-            client_no_context_takeover: answer.client_no_context_takeover,
+            // §7.1.1.2: offered, it is "a hint that even if the server
+            // doesn't include [it] ... the client is not going to use
+            // context takeover".
+            client_no_context_takeover: answer.client_no_context_takeover
+                || offered.client_no_context_takeover,
             server_max_window_bits: server_bits,
             client_max_window_bits: client_bits,
         };
