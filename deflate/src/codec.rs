@@ -5,6 +5,8 @@
 use rfc6455::{ExtensionError, Transformed};
 use zlib_rs::{DeflateFlush, InflateError, InflateFlush, Status};
 
+use crate::params::MAX_WINDOW_BITS;
+
 /// What a sync flush ends with, and what §7.2.2 has the receiver append.
 pub(crate) const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 
@@ -118,11 +120,17 @@ pub(crate) enum End {
 }
 
 impl Decompressor {
-    /// Allocates a decompressor. zlib-rs always allocates a 32 KiB window;
-    /// `window_bits` only bounds how far back a match may reach.
-    pub(crate) fn new(window_bits: u8) -> Self {
+    /// Allocates a decompressor, always with a 32 KiB window, whatever the
+    /// peer's window: zlib-rs allocates that much anyway, and zlib's check
+    /// of a match that reaches too far back counts the output of the
+    /// current call as window, so with a smaller window the same bad
+    /// stream would fail or not depending on the output buffer's size.
+    /// With 32 KiB (the longest distance DEFLATE can express) the verdict
+    /// depends on the bytes alone; a peer that compresses with a larger
+    /// window than agreed is read, not refused.
+    pub(crate) fn new() -> Self {
         Decompressor {
-            stream: zlib_rs::Inflate::new(false, window_bits),
+            stream: zlib_rs::Inflate::new(false, MAX_WINDOW_BITS),
             tail: 0,
             ended: false,
         }

@@ -311,10 +311,8 @@ impl Extension for Deflate {
         last: bool,
         out: &mut [u8],
     ) -> Result<Transformed, ExtensionError> {
-        let (reset, bits) = self.current().theirs();
-        let decompressor = self
-            .decompressor
-            .get_or_insert_with(|| Decompressor::new(bits));
+        let (reset, _) = self.current().theirs();
+        let decompressor = self.decompressor.get_or_insert_with(Decompressor::new);
         let result = decompressor.decompress(input, last, out);
         match result {
             Ok((step, End::No)) => Ok(step),

@@ -79,9 +79,15 @@
 //!   inflater given one byte of room at a time, which fails on a 10-bit
 //!   stream).
 //! - **Reset to 15 bits.** zlib-rs's `Inflate::reset` returns to a 15-bit
-//!   window. This crate never resets: a direction without context
-//!   takeover drops its state after each message and makes a new one, with
-//!   the negotiated window, when the next message comes.
+//!   window. The decompressor is never reset (without context takeover it
+//!   is dropped after each message and made anew), and always inflates with
+//!   a 32 KiB window anyway: zlib-rs allocates that much whatever the
+//!   window bits, and zlib's check of a match reaching too far back counts
+//!   the current call's output as window, so with a smaller window the same
+//!   stream would fail or not depending on buffer sizes (the fuzz target
+//!   `deflate_inflate` found this). A peer that compresses with a larger
+//!   window than agreed is thus read, not refused. The compressor's reset
+//!   ([`DeflateConfig::keep_compressor`]) keeps its window size.
 //!
 //! # Memory per connection
 //!

@@ -96,3 +96,28 @@ fn a_truncated_message_is_no_panic_and_the_next_can_still_be_read_fresh() {
         assert_eq!(decode(&mut fresh, &wire), m);
     }
 }
+
+/// zlib counts the current call's output as window when it checks how far
+/// back a match reaches; so the decompressor uses 32 KiB whatever the
+/// agreed window, and a peer that compresses with a larger window than it
+/// agreed to gives the same result for any output size (found by the fuzz
+/// target `deflate_inflate`).
+#[test]
+fn the_verdict_does_not_depend_on_output_sizes() {
+    let block = common::random(300, 5);
+    let m: Vec<u8> = block.iter().chain(&block).chain(&block).copied().collect();
+    // Compressed with a 32 KiB window: matches 300 bytes back.
+    let mut tx = Deflate::with_config(DeflateConfig::new().threshold(0));
+    let wire = encode(&mut tx, &m, 0).concat();
+    for room in [1, 7, 1000, 64 << 10] {
+        let (mut client, _, _) = common::negotiate(
+            DeflateConfig::new().server_max_window_bits(8),
+            DeflateConfig::new(),
+        );
+        assert_eq!(client.agreed().unwrap().server_max_window_bits, 8);
+        assert_eq!(
+            decode_pieces(&mut client, &[&wire], room, 10_000).unwrap(),
+            m
+        );
+    }
+}
