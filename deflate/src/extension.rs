@@ -99,11 +99,12 @@ impl Agreed {
         }
     }
 
-    /// The peer's compressor, which our decompressor follows.
-    fn theirs(&self) -> (bool, u8) {
+    /// Whether the peer's compressor resets after each message, so that our
+    /// decompressor may too.
+    fn peer_resets(&self) -> bool {
         match self.role {
-            Role::Server => (self.client_no_context_takeover, self.client_max_window_bits),
-            Role::Client => (self.server_no_context_takeover, self.server_max_window_bits),
+            Role::Server => self.client_no_context_takeover,
+            Role::Client => self.server_no_context_takeover,
         }
     }
 }
@@ -311,7 +312,7 @@ impl Extension for Deflate {
         last: bool,
         out: &mut [u8],
     ) -> Result<Transformed, ExtensionError> {
-        let (reset, _) = self.current().theirs();
+        let reset = self.current().peer_resets();
         let decompressor = self.decompressor.get_or_insert_with(Decompressor::new);
         let result = decompressor.decompress(input, last, out);
         match result {
