@@ -110,7 +110,7 @@
 //!
 //! Both are allocated when the first message needs them, so a connection
 //! that has sent and received no compressed message holds only the
-//! [`Deflate`] value itself (312 bytes). With context takeover a
+//! [`Deflate`] value itself (320 bytes). With context takeover a
 //! direction keeps its state for the connection's life (with the defaults,
 //! 266.1 + 46.4 = 312.5 KiB); without it (`server_no_context_takeover`,
 //! `client_no_context_takeover`) the state is dropped after each message,
