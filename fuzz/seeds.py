@@ -176,3 +176,27 @@ for name, offers, answer in [
     request = TOY_REQUEST % offers
     write("extension_negotiation", name, len(request).to_bytes(2, "big") + request + TOY_RESPONSE % answer)
 
+
+
+# deflate_inflate takes (room, piece, flags, split: u16, bytes): two
+# permessage-deflate messages (RFC 7692 §7.2.3 vectors) cut at `split`.
+HELLO = bytes.fromhex("f248cdc9c90700")
+for name, flags, first, second in [
+    ("hello-twice", 0x07, HELLO, bytes.fromhex("f200110000")),
+    ("stored", 0x07, bytes.fromhex("000500faff48656c6c6f00"), HELLO),
+    ("bfinal", 0x0f, bytes.fromhex("f348cdc9c9070000"), HELLO),
+    ("two-blocks", 0x00, bytes.fromhex("f2480500000000ffffcac9c90700"), b"\x00"),
+    ("window-8", 0x00, HELLO, HELLO),
+]:
+    write("deflate_inflate", name, bytes([0x10, 0x02, flags]) + len(first).to_bytes(2, "big") + first + second)
+
+# deflate_negotiation takes (server settings, client settings, a
+# Sec-WebSocket-Extensions value).
+for name, value in [
+    ("bare", b"permessage-deflate"),
+    ("all", b"permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+            b"server_max_window_bits=10; client_max_window_bits"),
+    ("bad-then-good", b"permessage-deflate; server_max_window_bits=16, permessage-deflate; client_max_window_bits=9"),
+    ("quoted", b"permessage-deflate; server_max_window_bits=\"12\", x-other"),
+]:
+    write("deflate_negotiation", name, b"\x3f\x5d" + value)

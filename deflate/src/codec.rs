@@ -5,6 +5,8 @@
 use rfc6455::{ExtensionError, Transformed};
 use zlib_rs::{DeflateFlush, InflateError, InflateFlush, Status};
 
+use crate::params::MAX_WINDOW_BITS;
+
 /// What a sync flush ends with, and what §7.2.2 has the receiver append.
 pub(crate) const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 
@@ -52,6 +54,11 @@ impl Compressor {
         Compressor {
             stream: zlib_rs::Deflate::new_with_config(config),
         }
+    }
+
+    /// Empties the window, keeping the allocation.
+    pub(crate) fn reset(&mut self) {
+        self.stream.reset();
     }
 
     /// Compresses all of `input` into `out` and flushes (sync flush, so the
@@ -109,15 +116,21 @@ pub(crate) enum End {
     Flushed,
     /// The message is complete and ended the DEFLATE stream (BFINAL): the
     /// decompressor cannot go on.
-    StreamEnd,
+    Final,
 }
 
 impl Decompressor {
-    /// Allocates a decompressor. zlib-rs always allocates a 32 KiB window;
-    /// `window_bits` only bounds how far back a match may reach.
-    pub(crate) fn new(window_bits: u8) -> Self {
+    /// Allocates a decompressor, always with a 32 KiB window, whatever the
+    /// peer's window: zlib-rs allocates that much anyway, and zlib's check
+    /// of a match that reaches too far back counts the output of the
+    /// current call as window, so with a smaller window the same bad
+    /// stream would fail or not depending on the output buffer's size.
+    /// With 32 KiB (the longest distance DEFLATE can express) the verdict
+    /// depends on the bytes alone; a peer that compresses with a larger
+    /// window than agreed is read, not refused.
+    pub(crate) fn new() -> Self {
         Decompressor {
-            stream: zlib_rs::Inflate::new(false, window_bits),
+            stream: zlib_rs::Inflate::new(false, MAX_WINDOW_BITS),
             tail: 0,
             ended: false,
         }
@@ -134,7 +147,7 @@ impl Decompressor {
         if self.ended {
             // After the final block nothing more is decoded (§7.2.3.4's
             // example follows it with one byte, plus the tail).
-            let end = if last { End::StreamEnd } else { End::No };
+            let end = if last { End::Final } else { End::No };
             let step = Transformed {
                 read: input.len(),
                 written: 0,
@@ -150,7 +163,7 @@ impl Decompressor {
                 written,
                 done: last,
             };
-            return Ok((step, if last { End::StreamEnd } else { End::No }));
+            return Ok((step, if last { End::Final } else { End::No }));
         }
         if read < input.len() || !last {
             let step = Transformed {
@@ -170,7 +183,7 @@ impl Decompressor {
         let done = status == Status::StreamEnd || (self.tail == TAIL.len() && written < out.len());
         let end = match (done, status) {
             (false, _) => End::No,
-            (true, Status::StreamEnd) => End::StreamEnd,
+            (true, Status::StreamEnd) => End::Final,
             (true, _) => End::Flushed,
         };
         if done {

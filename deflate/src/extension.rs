@@ -25,9 +25,9 @@ pub const NAME: &str = "permessage-deflate";
 ///
 /// Memory: the compressor and the decompressor are allocated when the first
 /// message needs them. A direction without context takeover drops its state
-/// after each message, so an idle connection that agreed on
-/// `server_no_context_takeover` and `client_no_context_takeover` holds
-/// nothing but this value.
+/// after each message (unless [`DeflateConfig::keep_compressor`]), so an
+/// idle connection that agreed on `server_no_context_takeover` and
+/// `client_no_context_takeover` holds nothing but this value.
 ///
 /// # Examples
 ///
@@ -99,11 +99,12 @@ impl Agreed {
         }
     }
 
-    /// The peer's compressor, which our decompressor follows.
-    fn theirs(&self) -> (bool, u8) {
+    /// Whether the peer's compressor resets after each message, so that our
+    /// decompressor may too.
+    fn peer_resets(&self) -> bool {
         match self.role {
-            Role::Server => (self.client_no_context_takeover, self.client_max_window_bits),
-            Role::Client => (self.server_no_context_takeover, self.server_max_window_bits),
+            Role::Server => self.client_no_context_takeover,
+            Role::Client => self.server_no_context_takeover,
         }
     }
 }
@@ -293,7 +294,11 @@ impl Extension for Deflate {
         let agreed = Agreed {
             role: Role::Client,
             server_no_context_takeover: answer.server_no_context_takeover,
-            client_no_context_takeover: answer.client_no_context_takeover,
+            // §7.1.1.2: offered, it is "a hint that even if the server
+            // doesn't include [it] ... the client is not going to use
+            // context takeover".
+            client_no_context_takeover: answer.client_no_context_takeover
+                || offered.client_no_context_takeover,
             server_max_window_bits: server_bits,
             client_max_window_bits: client_bits,
         };
@@ -307,10 +312,8 @@ impl Extension for Deflate {
         last: bool,
         out: &mut [u8],
     ) -> Result<Transformed, ExtensionError> {
-        let (reset, bits) = self.current().theirs();
-        let decompressor = self
-            .decompressor
-            .get_or_insert_with(|| Decompressor::new(bits));
+        let reset = self.current().peer_resets();
+        let decompressor = self.decompressor.get_or_insert_with(Decompressor::new);
         let result = decompressor.decompress(input, last, out);
         match result {
             Ok((step, End::No)) => Ok(step),
@@ -323,7 +326,7 @@ impl Extension for Deflate {
                 }
                 Ok(step)
             }
-            Ok((step, End::StreamEnd)) => {
+            Ok((step, End::Final)) => {
                 // The peer ended the stream: the next message is a new one.
                 self.decompressor = None;
                 Ok(step)
@@ -381,10 +384,28 @@ impl Extension for Deflate {
             }
         };
         // §7.2.1: with no context takeover, each message is compressed
-        // with an empty window: a new compressor, or none while idle.
+        // with an empty window: a new compressor (none while idle), or the
+        // same one reset (zlib's deflate reset keeps its window size).
         if last && reset {
-            self.compressor = None;
+            if self.config.keep_compressor {
+                if let Some(c) = self.compressor.as_mut() {
+                    c.reset();
+                }
+            } else {
+                self.compressor = None;
+            }
         }
         Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deflate_moves_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Deflate>();
     }
 }

@@ -5,27 +5,9 @@ mod common;
 
 use std::time::Instant;
 
-use common::{decode, decode_pieces, encode, repetitive};
+use common::{bomb, decode, decode_pieces, encode, repetitive};
 use rfc6455::Extension;
 use rfc6455_deflate::{Deflate, DeflateConfig};
-
-/// 1 GiB of zeros deflated (~1 MiB): one MiB compressed, then the block
-/// that compresses each further MiB (with the context, all matches) 1023
-/// times over: every copy decodes to another MiB of zeros.
-fn bomb() -> Vec<u8> {
-    let mut tx = Deflate::with_config(DeflateConfig::new().level(9).threshold(0));
-    let zeros = vec![0u8; 1 << 20];
-    let mut out = vec![0u8; tx.max_encoded_len(zeros.len())];
-    let n = tx.encode(&zeros, false, &mut out).unwrap();
-    let mut wire = out[..n].to_vec();
-    let n = tx.encode(&zeros, false, &mut out).unwrap();
-    for _ in 1..1024 {
-        wire.extend_from_slice(&out[..n]);
-    }
-    // The message's end: an empty stored block without its tail.
-    wire.push(0x00);
-    wire
-}
 
 #[test]
 fn a_bomb_stops_after_bounded_work() {
@@ -112,5 +94,30 @@ fn a_truncated_message_is_no_panic_and_the_next_can_still_be_read_fresh() {
         let _ = decode_pieces(&mut rx, &[&wire[..cut]], 1000, 100_000);
         let mut fresh = Deflate::new();
         assert_eq!(decode(&mut fresh, &wire), m);
+    }
+}
+
+/// zlib counts the current call's output as window when it checks how far
+/// back a match reaches; so the decompressor uses 32 KiB whatever the
+/// agreed window, and a peer that compresses with a larger window than it
+/// agreed to gives the same result for any output size (found by the fuzz
+/// target `deflate_inflate`).
+#[test]
+fn the_verdict_does_not_depend_on_output_sizes() {
+    let block = common::random(300, 5);
+    let m: Vec<u8> = block.iter().chain(&block).chain(&block).copied().collect();
+    // Compressed with a 32 KiB window: matches 300 bytes back.
+    let mut tx = Deflate::with_config(DeflateConfig::new().threshold(0));
+    let wire = encode(&mut tx, &m, 0).concat();
+    for room in [1, 7, 1000, 64 << 10] {
+        let (mut client, _, _) = common::negotiate(
+            DeflateConfig::new().server_max_window_bits(8),
+            DeflateConfig::new(),
+        );
+        assert_eq!(client.agreed().unwrap().server_max_window_bits, 8);
+        assert_eq!(
+            decode_pieces(&mut client, &[&wire], room, 10_000).unwrap(),
+            m
+        );
     }
 }

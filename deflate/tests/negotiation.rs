@@ -269,6 +269,10 @@ fn the_client_takes_what_the_server_may_send() {
     let (ok, client) = check(config, "permessage-deflate; server_max_window_bits=10");
     assert!(ok);
     assert_eq!(agreed(&client).client_max_window_bits, 12);
+    // An offered client_no_context_takeover holds even if not answered.
+    let hint = DeflateConfig::new().client_no_context_takeover();
+    let (ok, client) = check(hint, "permessage-deflate");
+    assert!(ok && agreed(&client).client_no_context_takeover);
     let (ok, client) = check(
         config,
         "permessage-deflate; server_max_window_bits=9; client_max_window_bits=11",

@@ -303,3 +303,48 @@ fn window_8_streams_fit_an_8_bit_inflater() {
     assert!(fits(8));
     assert!(!fits(10));
 }
+
+/// Random schedules: messages of random sizes, fragmented at random, their
+/// payloads cut at random and inflated into outputs of random sizes; every
+/// step must move something until the message is done.
+#[test]
+fn random_schedules() {
+    let mut rng = random(1 << 16, 99).into_iter().cycle();
+    let mut next = |max: usize| {
+        let r = usize::from(rng.next().unwrap()) << 8 | usize::from(rng.next().unwrap());
+        r % max
+    };
+    for seed in 0..60u64 {
+        let reset = seed % 3 == 0;
+        let mut server = DeflateConfig::new().level((seed % 10) as u8);
+        if reset {
+            server = server.server_no_context_takeover();
+        }
+        let (mut c, mut s, _) = negotiate(DeflateConfig::new(), server.threshold(0));
+        for i in 0..5 {
+            let len = next(6000);
+            let m = if i % 2 == 0 {
+                repetitive(len, seed)
+            } else {
+                random(len, seed + i)
+            };
+            let fragment = next(3000);
+            let wire = encode(&mut s, &m, fragment).concat();
+            let mut pieces = Vec::new();
+            let mut rest = &wire[..];
+            while !rest.is_empty() {
+                let cut = (next(200) + 1).min(rest.len());
+                pieces.push(&rest[..cut]);
+                rest = &rest[cut..];
+            }
+            if pieces.is_empty() {
+                pieces.push(&wire[..]);
+            }
+            let room = next(300) + 1;
+            assert_eq!(
+                decode_pieces(&mut c, &pieces, room, usize::MAX - 1).unwrap(),
+                m
+            );
+        }
+    }
+}

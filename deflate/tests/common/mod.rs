@@ -141,3 +141,21 @@ pub fn repetitive(len: usize, seed: u64) -> Vec<u8> {
     out.truncate(len);
     out
 }
+
+/// 1 GiB of zeros deflated (~1 MiB): one MiB compressed, then the block
+/// that compresses each further MiB (with the context, all matches) 1023
+/// times over: every copy decodes to another MiB of zeros.
+pub fn bomb() -> Vec<u8> {
+    let mut tx = Deflate::with_config(DeflateConfig::new().level(9).threshold(0));
+    let zeros = vec![0u8; 1 << 20];
+    let mut out = vec![0u8; tx.max_encoded_len(zeros.len())];
+    let n = tx.encode(&zeros, false, &mut out).unwrap();
+    let mut wire = out[..n].to_vec();
+    let n = tx.encode(&zeros, false, &mut out).unwrap();
+    for _ in 1..1024 {
+        wire.extend_from_slice(&out[..n]);
+    }
+    // The message's end: an empty stored block without its tail.
+    wire.push(0x00);
+    wire
+}
