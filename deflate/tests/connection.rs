@@ -1,7 +1,6 @@
-//! Through two `rfc6455::Connection`s: the handshake negotiates deflate,
-//! and compressed messages (encoded here by a `Deflate`, since the
-//! connection's send path does not call the extension yet) are received
-//! whole, fragmented and over the limit.
+//! Through two `rfc6455::Connection`s: the handshake negotiates deflate;
+//! compressed messages (encoded by a `Deflate`, or sent by a connection)
+//! are received whole, fragmented and over the limit.
 
 mod common;
 
@@ -239,4 +238,100 @@ fn a_bomb_fails_with_1009_and_corrupt_data_with_1007() {
             ProtocolError::InvalidExtensionData
         )))
     );
+}
+
+/// The frames in `wire` as (first byte, payload), unmasked.
+fn frames(mut wire: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut out = Vec::new();
+    while wire.len() >= 2 {
+        let (b0, b1) = (wire[0], wire[1]);
+        let (len, mut at) = match b1 & 0x7f {
+            126 => (usize::from(u16::from_be_bytes([wire[2], wire[3]])), 4),
+            127 => (
+                usize::try_from(u64::from_be_bytes(wire[2..10].try_into().unwrap())).unwrap(),
+                10,
+            ),
+            n => (usize::from(n), 2),
+        };
+        let key = (b1 & 0x80 != 0).then(|| {
+            let key = [wire[at], wire[at + 1], wire[at + 2], wire[at + 3]];
+            at += 4;
+            key
+        });
+        let payload = wire[at..at + len]
+            .iter()
+            .enumerate()
+            .map(|(i, b)| key.map_or(*b, |k| b ^ k[i % 4]))
+            .collect();
+        out.push((b0, payload));
+        wire = &wire[at + len..];
+    }
+    out
+}
+
+#[test]
+fn messages_sent_by_a_connection_are_compressed_and_read_back() {
+    for (client, server) in [
+        (DeflateConfig::new(), DeflateConfig::new()),
+        (
+            DeflateConfig::new()
+                .client_max_window_bits(9)
+                .client_no_context_takeover(),
+            DeflateConfig::new()
+                .server_max_window_bits(8)
+                .server_no_context_takeover(),
+        ),
+    ] {
+        let (mut c, mut s) = open(client, server, Config::new());
+        let text = String::from_utf8(repetitive(100_000, 7)).unwrap();
+        // Whole messages both ways, twice (context takeover, or not).
+        for _ in 0..2 {
+            c.send_text(&text).unwrap();
+            let wire = transmit(&mut c);
+            let sent = frames(&wire);
+            assert_eq!(sent.len(), 1);
+            assert_eq!(sent[0].0, FIN | RSV1 | TEXT);
+            assert!(
+                wire.len() < text.len() / 2,
+                "{} bytes on the wire",
+                wire.len()
+            );
+            assert_eq!(feed(&mut s, &wire), [Ev::Text(text.clone(), true)]);
+            s.send_binary(text.as_bytes()).unwrap();
+            let wire = transmit(&mut s);
+            assert_eq!(frames(&wire)[0].0, FIN | RSV1 | BINARY);
+            assert_eq!(
+                feed(&mut c, &wire),
+                [Ev::Binary(text.clone().into_bytes(), true)]
+            );
+        }
+        // Short messages go uncompressed.
+        c.send_text("hi").unwrap();
+        let wire = transmit(&mut c);
+        assert_eq!(frames(&wire), [(FIN | TEXT, b"hi".to_vec())]);
+        assert_eq!(feed(&mut s, &wire), [Ev::Text("hi".into(), true)]);
+        // Fragments: RSV1 on the first only.
+        s.send_text_fragment(&text[..50_000], rfc6455::Fragment::More)
+            .unwrap();
+        s.send_text_fragment(&text[50_000..], rfc6455::Fragment::Last)
+            .unwrap();
+        let wire = transmit(&mut s);
+        let sent = frames(&wire);
+        assert_eq!(
+            sent.iter().map(|f| f.0).collect::<Vec<_>>(),
+            [RSV1 | TEXT, FIN]
+        );
+        assert_eq!(feed(&mut c, &wire), [Ev::Text(text.clone(), true)]);
+        // Partial sends through a small queue.
+        let mut sent = 0;
+        let mut wire = Vec::new();
+        while sent < text.len() {
+            sent += c.send_text_partial(&text[sent..]).unwrap();
+            wire.extend(transmit(&mut c));
+        }
+        let frames = frames(&wire);
+        assert!(frames[0].0 & RSV1 != 0 && frames[1..].iter().all(|f| f.0 & RSV1 == 0));
+        let events = feed(&mut s, &wire);
+        assert_eq!(events, [Ev::Text(text.clone(), true)]);
+    }
 }
