@@ -582,3 +582,29 @@ fn a_boxed_extension_runs_the_same() {
     let outcome = all_ways(make, &input, false);
     assert_eq!(outcome.events, vec![Ev::Binary(vec![3; 700], true)]);
 }
+
+#[test]
+fn a_handshake_that_ran_is_not_renegotiated() {
+    // A server that accepted without the extension cannot take it on
+    // afterwards: the client was told there is none.
+    let request = ClientRequest::new("example.com");
+    let mut client = Connection::client(
+        &request,
+        Config::new(),
+        fixed(4096),
+        fixed(4096),
+        test_keys(),
+    )
+    .unwrap();
+    let mut server = Connection::server(Config::new(), fixed(4096), fixed(4096)).unwrap();
+    let wire = client.peek_transmit().to_vec();
+    let _ = server.receive(&wire);
+    let Some(Ok(Event::Upgrade(_))) = server.poll_event() else {
+        panic!()
+    };
+    server.accept(&rfc6455::Accept::new()).unwrap();
+    assert_eq!(
+        server.with_extension(Rle::default()).err(),
+        Some(UsageError::InvalidState.into())
+    );
+}

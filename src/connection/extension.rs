@@ -125,7 +125,12 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
                 self.offer_extension()
             }
             Some(Opening::ServerRequest(_) | Opening::ServerDecision { .. }) => Ok(()),
-            None if matches!(self.life.inner(), Inner::Open) && untouched => {
+            // Only a connection made by `open`: one whose own handshake
+            // ran has negotiated (or not) already.
+            None if matches!(self.life.inner(), Inner::Open)
+                && self.life.side().is_none()
+                && untouched =>
+            {
                 self.use_extension(true);
                 Ok(())
             }
