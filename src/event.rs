@@ -68,8 +68,11 @@ impl<'a> Handshake<'a> {
         self.protocol
     }
 
-    /// The negotiated extensions (the `Sec-WebSocket-Extensions` value), if
-    /// any. None are negotiated yet.
+    /// On a client, the server's answer for the extension in use (its
+    /// `Sec-WebSocket-Extensions` value), if one was agreed
+    /// ([`Connection::with_extension`](crate::Connection::with_extension)).
+    /// On a server `None`: [`Connection::extension`](crate::Connection::extension)
+    /// says whether the attached extension is in use.
     #[must_use]
     pub const fn extensions(&self) -> Option<&'a str> {
         self.extensions

@@ -10,6 +10,7 @@ use crate::error::{Error, HandshakeError};
 use crate::event::{Event, Handshake};
 use crate::handshake::Extension;
 use crate::keys::KeySource;
+use crate::handshake::ResponseHead;
 use crate::status::Status;
 use crate::storage::Storage;
 
@@ -166,14 +167,26 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         self.move_to_open(None);
         self.rx.read = head_len;
         self.rx.settle();
+        let head: &[u8] = &self.rx.buf.bytes()[..head_len];
         let negotiated = side
             .response(
-                &self.rx.buf.bytes()[..head_len],
+                head,
                 self.tx.written_prefix(request_len),
                 limits,
                 ExtensionCheck::Done,
             )
             .ok()?;
+        // The answer of the extension in use, as the server wrote it.
+        let extensions = if in_use {
+            match ResponseHead::parse(head, limits) {
+                Ok(Status::Complete(response)) => response
+                    .header("Sec-WebSocket-Extensions")
+                    .and_then(|v| core::str::from_utf8(v).ok()),
+                _ => None,
+            }
+        } else {
+            None
+        };
         // The request was kept only to check the response against.
         // (Fields, not `on_tx_empty`: `negotiated` borrows the storage.)
         let at_once = !self.config.storage_idle_timeout.is_some()
@@ -184,7 +197,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         }
         Some(Ok(Event::HandshakeComplete(Handshake {
             protocol: negotiated,
-            extensions: None,
+            extensions,
             request: None,
         })))
     }
