@@ -473,9 +473,10 @@ fn the_handshake_negotiates_the_extension() {
     server.advance_transmit(wire.len());
     assert!(String::from_utf8_lossy(&wire).contains("Sec-WebSocket-Extensions: x-rle\r\n"));
     let _ = client.receive(&wire);
-    let Some(Ok(Event::HandshakeComplete(_))) = client.poll_event() else {
+    let Some(Ok(Event::HandshakeComplete(done))) = client.poll_event() else {
         panic!()
     };
+    assert_eq!(done.extensions(), Some("x-rle"));
     assert!(client.extension().is_some() && server.extension().is_some());
     // Messages both ways, transformed.
     client.send_text(&"x".repeat(1000)).unwrap();
