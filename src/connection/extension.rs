@@ -7,21 +7,24 @@
 //! `alloc` feature), and a message to send is encoded straight into the
 //! transmit queue, its header written in front once its length is known.
 
+use super::tx::Tx;
 use super::Connection;
+use crate::error::HandshakeError;
 #[cfg(feature = "alloc")]
 use crate::error::ProtocolError;
 use crate::error::{Error, UsageError};
 use crate::frame::{Fragment, Opcode, MAX_HEADER_LEN};
 #[cfg(feature = "alloc")]
 use crate::handshake::write_extension_offer;
-use crate::handshake::{Extension, Request};
+use crate::handshake::{validate_response, Accept, Extension, HeadLimits, Request};
 use crate::keys::KeySource;
 use crate::mask::apply_mask;
 use crate::message::MessageKind;
+use crate::status::Status;
 use crate::storage::Storage;
 
 /// The longest `Sec-WebSocket-Extensions` element a connection writes.
-pub(super) const MAX_ELEMENT_LEN: usize = 256;
+const MAX_ELEMENT_LEN: usize = 256;
 
 /// The most output one decode step is given (beyond what the message may
 /// still grow by, which bounds it first): large enough that inflating takes
@@ -167,20 +170,6 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             *request_len += len - 2;
         }
         Ok(())
-    }
-
-    /// Server: lets the extension pick one of the client's offers; its
-    /// answer, if it accepts one, is written into `out`.
-    pub(super) fn select_extension<'o>(
-        ext: &mut Option<E>,
-        request: &Request<'_>,
-        out: &'o mut [u8; MAX_ELEMENT_LEN],
-    ) -> Result<Option<&'o str>, Error> {
-        let Some(extension) = ext.as_mut() else {
-            return Ok(None);
-        };
-        let answer = request.select_extension(extension, out)?;
-        Ok(answer)
     }
 
     /// The handshake agreed on the extension (`true`) or not: in use, it
@@ -337,4 +326,46 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             (_, None) => false,
         }
     }
+}
+
+/// Client: hands the server's answer to the extension offered; whether it
+/// is in use. Out of line, and reached only from a connection that has an
+/// extension, so a program without one links none of it.
+#[inline(never)]
+pub(super) fn check_extension_answer(
+    head: &[u8],
+    request: &[u8],
+    limits: HeadLimits,
+    extension: &mut dyn Extension,
+) -> Result<bool, HandshakeError> {
+    let Ok(Status::Complete(negotiated)) = validate_response(head, request, limits) else {
+        // Checked just before: not reached.
+        return Err(HandshakeError::InvalidStatusLine);
+    };
+    // `validate_response` made sure every element names an extension of
+    // the request, whose only offer the connection wrote is this one; one
+    // the application added to `ClientRequest` is not run.
+    let name = extension.name();
+    if negotiated
+        .extensions()
+        .any(|e| !e.name().eq_ignore_ascii_case(name))
+    {
+        return Err(HandshakeError::UnsupportedExtension);
+    }
+    negotiated.check_extension(extension)
+}
+
+/// Server: lets the extension pick one of the client's offers and writes the
+/// `101` with its answer, if it accepted one (then `true`).
+#[inline(never)]
+pub(super) fn accept_with_extension<B: Storage>(
+    request: &Request<'_>,
+    options: &Accept<'_>,
+    extension: &mut dyn Extension,
+    tx: &mut Tx<B>,
+) -> Result<bool, Error> {
+    let mut element = [0; MAX_ELEMENT_LEN];
+    let answer = request.select_extension(extension, &mut element)?;
+    tx.write_head(|space| request.write_accept(options, answer.as_slice(), space))?;
+    Ok(answer.is_some())
 }

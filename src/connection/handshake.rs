@@ -2,7 +2,7 @@
 //! that start it and the commands that answer it. Reading the heads is in
 //! `handshake_recv.rs`.
 
-use super::extension::MAX_ELEMENT_LEN;
+use super::extension::accept_with_extension;
 use super::side::{parse_request, CLIENT, SERVER};
 use super::state::{Accepted, Inner, Opening};
 use super::{receive_max, Connection};
@@ -195,15 +195,20 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         }
         let limits = self.head_limits();
         let request = parse_request(&self.rx.buf.bytes()[..head_len], limits)?;
-        let mut element = [0; MAX_ELEMENT_LEN];
-        let answer = Self::select_extension(&mut self.ext, &request, &mut element)?;
-        let answers = answer.as_slice();
-        self.tx
-            .write_head(|space| request.write_accept(options, answers, space))?;
+        let in_use = match self.ext.as_mut() {
+            // Out of line (its answer is written on its own stack), and no
+            // code at all for a connection without an extension.
+            Some(ext) => accept_with_extension(&request, options, ext, &mut self.tx)?,
+            None => {
+                self.tx
+                    .write_head(|space| request.write_accept(options, &[], space))?;
+                false
+            }
+        };
         let protocol = options
             .chosen_subprotocol()
             .and_then(|chosen| request.subprotocols().position(|offered| offered == chosen));
-        self.use_extension(answer.is_some());
+        self.use_extension(in_use);
         self.move_to_open(Some(Accepted::new(head_len, protocol)));
         Ok(())
     }

@@ -3,14 +3,15 @@
 //! (RFC 6455 §4.1, §4.2.1). What only one role does is reached through
 //! that role's [`Side`] (`side.rs`).
 
-use super::side::{ExtensionCheck, Side};
+use super::extension::check_extension_answer;
+use super::side::Side;
 use super::state::Opening;
 use super::Connection;
 use crate::error::{Error, HandshakeError};
 use crate::event::{Event, Handshake};
 use crate::handshake::Extension;
-use crate::keys::KeySource;
 use crate::handshake::ResponseHead;
+use crate::keys::KeySource;
 use crate::status::Status;
 use crate::storage::Storage;
 
@@ -147,34 +148,30 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         request_len: usize,
     ) -> Option<Result<Event<'_>, Error>> {
         let limits = self.head_limits();
-        let mut in_use = false;
-        let extension = match self.ext.as_mut() {
-            Some(ext) => ExtensionCheck::Run(ext, &mut in_use),
-            None => ExtensionCheck::Refuse,
+        let head: &[u8] = &self.rx.buf.bytes()[..head_len];
+        let request = self.tx.written_prefix(request_len);
+        let checked = side.response(head, request, limits, self.ext.is_some());
+        // The extension's answer, checked by the extension (no code at all
+        // for a connection without one).
+        let checked = checked.and_then(|_| match self.ext.as_mut() {
+            Some(ext) => check_extension_answer(head, request, limits, ext),
+            None => Ok(false),
+        });
+        let in_use = match checked {
+            Ok(in_use) => in_use,
+            Err(e) => {
+                // A refused response stays readable through `response()`.
+                let refused = matches!(e, HandshakeError::UnexpectedStatus(_)).then_some(head_len);
+                return Some(Err(self.fail_handshake_keeping(e, refused)));
+            }
         };
-        let checked = side.response(
-            &self.rx.buf.bytes()[..head_len],
-            self.tx.written_prefix(request_len),
-            limits,
-            extension,
-        );
-        if let Err(e) = checked {
-            // A refused response stays readable through `response()`.
-            let refused = matches!(e, HandshakeError::UnexpectedStatus(_)).then_some(head_len);
-            return Some(Err(self.fail_handshake_keeping(e, refused)));
-        }
         self.use_extension(in_use);
         self.move_to_open(None);
         self.rx.read = head_len;
         self.rx.settle();
         let head: &[u8] = &self.rx.buf.bytes()[..head_len];
         let negotiated = side
-            .response(
-                head,
-                self.tx.written_prefix(request_len),
-                limits,
-                ExtensionCheck::Done,
-            )
+            .response(head, self.tx.written_prefix(request_len), limits, true)
             .ok()?;
         // The answer of the extension in use, as the server wrote it.
         let extensions = if in_use {

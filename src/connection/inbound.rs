@@ -83,6 +83,7 @@ impl Inbound {
     /// Whether a chunk of a transformed message was just delivered (stream
     /// mode); clears it.
     #[inline]
+    #[cfg(feature = "alloc")]
     pub(super) fn take_chunk_out(&mut self) -> bool {
         let out = self.flags & CHUNK_OUT != 0;
         self.set(CHUNK_OUT, false);
@@ -91,12 +92,14 @@ impl Inbound {
 
     /// Whether a chunk of a transformed message was just delivered.
     #[inline]
+    #[cfg(feature = "alloc")]
     pub(super) const fn chunk_out(&self) -> bool {
         self.flags & CHUNK_OUT != 0
     }
 
     /// A chunk of a transformed message was delivered (stream mode).
     #[inline]
+    #[cfg(feature = "alloc")]
     pub(super) fn set_chunk_out(&mut self, out: bool) {
         self.set(CHUNK_OUT, out);
     }

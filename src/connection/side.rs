@@ -11,7 +11,7 @@
 
 use crate::error::{Error, HandshakeError};
 use crate::handshake::{
-    is_interim, validate_response, Extension, HeadLimits, Rejection, Request, ResponseHead,
+    is_interim, validate_response, HeadLimits, Rejection, Request, ResponseHead,
 };
 use crate::status::Status;
 
@@ -29,24 +29,10 @@ pub(super) struct Side {
 }
 
 type ParseRequest = for<'h> fn(&'h [u8], HeadLimits) -> Result<Request<'h>, HandshakeError>;
-type CheckResponse = for<'h> fn(
-    &'h [u8],
-    &[u8],
-    HeadLimits,
-    ExtensionCheck<'_>,
-) -> Result<Option<&'h str>, HandshakeError>;
-
-/// What the client's response check does with `Sec-WebSocket-Extensions`.
-pub(super) enum ExtensionCheck<'e> {
-    /// No extension was offered: a response naming one fails.
-    Refuse,
-    /// Hand the server's answer to the extension offered; `true` is
-    /// written into the flag if it is in use.
-    Run(&'e mut dyn Extension, &'e mut bool),
-    /// The response was checked before (it is parsed again only to borrow
-    /// its subprotocol).
-    Done,
-}
+/// `bool`: an extension was offered (its answer is checked by the
+/// connection, `extension.rs`); without one, a response naming any fails.
+type CheckResponse =
+    for<'h> fn(&'h [u8], &[u8], HeadLimits, bool) -> Result<Option<&'h str>, HandshakeError>;
 pub(super) type Refuse = fn(HandshakeError, &mut [u8]) -> Result<usize, Error>;
 
 pub(super) static SERVER: Side = Side {
@@ -84,10 +70,10 @@ impl Side {
         head: &'h [u8],
         request: &[u8],
         limits: HeadLimits,
-        extension: ExtensionCheck<'_>,
+        offered_extension: bool,
     ) -> Result<Option<&'h str>, HandshakeError> {
         match self.response {
-            Some(check) => check(head, request, limits, extension),
+            Some(check) => check(head, request, limits, offered_extension),
             // Not a client's side (only a client has a response to read).
             None => Err(HandshakeError::InvalidStatusLine),
         }
@@ -132,27 +118,12 @@ fn check_response<'r>(
     head: &'r [u8],
     request: &[u8],
     limits: HeadLimits,
-    extension: ExtensionCheck<'_>,
+    offered_extension: bool,
 ) -> Result<Option<&'r str>, HandshakeError> {
     match validate_response(head, request, limits)? {
         Status::Complete(negotiated) => {
-            match extension {
-                ExtensionCheck::Refuse if negotiated.extensions().next().is_some() => {
-                    return Err(HandshakeError::UnsupportedExtension);
-                }
-                ExtensionCheck::Refuse | ExtensionCheck::Done => {}
-                ExtensionCheck::Run(extension, in_use) => {
-                    // `validate_response` made sure every element names an
-                    // extension of the request, whose only offer is ours.
-                    let name = extension.name();
-                    if negotiated
-                        .extensions()
-                        .any(|e| !e.name().eq_ignore_ascii_case(name))
-                    {
-                        return Err(HandshakeError::UnsupportedExtension);
-                    }
-                    *in_use = negotiated.check_extension(extension)?;
-                }
+            if !offered_extension && negotiated.extensions().next().is_some() {
+                return Err(HandshakeError::UnsupportedExtension);
             }
             Ok(negotiated.subprotocol())
         }
@@ -178,7 +149,7 @@ mod tests {
         assert!(CLIENT.is_interim(interim, limits));
         assert!(!SERVER.is_interim(interim, limits));
         assert_eq!(
-            SERVER.response(interim, request, limits, ExtensionCheck::Refuse),
+            SERVER.response(interim, request, limits, false),
             Err(HandshakeError::InvalidStatusLine)
         );
         assert!(SERVER.refusal().is_some() && CLIENT.refusal().is_none());
