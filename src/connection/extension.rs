@@ -13,6 +13,8 @@ use crate::error::HandshakeError;
 #[cfg(feature = "alloc")]
 use crate::error::ProtocolError;
 use crate::error::{Error, UsageError};
+#[cfg(feature = "alloc")]
+use crate::event::Event;
 use crate::frame::{Fragment, Opcode, MAX_HEADER_LEN};
 #[cfg(feature = "alloc")]
 use crate::handshake::write_extension_offer;
@@ -75,7 +77,6 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
 
     fn replace_extension<X: Extension>(self, extension: X) -> Connection<B, K, X> {
         Connection {
-            role: self.role,
             config: self.config,
             life: self.life,
             rx: self.rx,
@@ -89,6 +90,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             pending_close: self.pending_close,
             unpolled: self.unpolled,
             eof: self.eof,
+            rx_ext: self.rx_ext,
             timers: self.timers,
             message: self.message,
             ext: Some(extension),
@@ -186,21 +188,22 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// Decodes `len` unmasked payload bytes at `start` of a transformed
     /// message into the message buffer; `last`: they end the message.
     #[cfg(feature = "alloc")]
+    #[inline(never)]
     pub(super) fn on_transformed_data(
         &mut self,
         start: usize,
         len: usize,
         last: bool,
     ) -> Result<(), ProtocolError> {
-        let Some(ext) = self.ext.as_mut() else {
-            return Err(ProtocolError::ReservedBits);
-        };
         // A chunk delivered in stream mode leaves the buffer now, but for
         // the unfinished character after it.
-        if self.inbound.take_chunk_out() {
+        if self.take_chunk_out() {
             let delivered = self.message.len() - self.inbound.utf8.incomplete_len();
             self.message.drain(..delivered);
         }
+        let Some(ext) = self.ext.as_mut() else {
+            return Err(ProtocolError::ReservedBits);
+        };
         let max = self.config.max_message_len;
         let text = self.inbound.kind == Some(MessageKind::Text);
         let (mut at, end) = (start, start + len);
@@ -244,6 +247,42 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         }
         self.rx.settle();
         Ok(())
+    }
+
+    /// Stream mode, transformed message: whether decoded bytes are ready,
+    /// as for `data_ready`. What has been decoded goes out as it comes, but
+    /// for an unfinished character at its end.
+    #[cfg(feature = "alloc")]
+    #[inline(never)]
+    pub(super) fn transformed_ready(&self) -> Option<bool> {
+        let ready = self.rx_ext & super::CHUNK_OUT == 0
+            && self.message.len() > self.inbound.utf8.incomplete_len();
+        if !self.inbound.complete && ready {
+            return Some(false);
+        }
+        self.inbound.complete.then_some(true)
+    }
+
+    /// Stream mode, transformed message: the decoded bytes since the last
+    /// chunk, up to a character boundary (all of them when `fin`).
+    #[cfg(feature = "alloc")]
+    #[inline(never)]
+    pub(super) fn deliver_transformed(&mut self, kind: MessageKind, fin: bool) -> Event<'_> {
+        let start = if self.take_chunk_out() {
+            self.message.len() - self.inbound.utf8.incomplete_len()
+        } else {
+            0
+        };
+        let end = if fin {
+            self.message.len()
+        } else {
+            self.message.len() - self.inbound.utf8.incomplete_len()
+        };
+        if !fin {
+            self.rx_ext |= super::CHUNK_OUT;
+        }
+        self.inbound.len += (end - start) as u64;
+        super::recv::data_event(kind, &self.message[start..end], fin)
     }
 
     /// Queues one frame of a transformed message: the payload is encoded

@@ -22,22 +22,12 @@ pub(super) struct Inbound {
     /// path took in without validating yet (see `whole.rs`).
     pub(super) unchecked: usize,
     pub(super) utf8: Utf8Validator,
-    /// [`FRAME_FIN`], [`COMPLETE`], [`TRANSFORMED`], [`CHUNK_OUT`]: one
-    /// byte, so that the struct has no padding.
-    flags: u8,
+    /// Whether the frame whose payload is being received ends its message.
+    pub(super) frame_fin: bool,
+    /// Whether the message's last frame has been taken in, but not yet all
+    /// of it delivered.
+    pub(super) complete: bool,
 }
-
-/// The frame whose payload is being received ends its message.
-const FRAME_FIN: u8 = 1;
-/// The message's last frame has been taken in, but not yet all of it
-/// delivered.
-const COMPLETE: u8 = 2;
-/// The message is transformed by the extension (its first frame had the
-/// extension's RSV bits): its payload is decoded into the message buffer.
-const TRANSFORMED: u8 = 4;
-/// Stream mode, transformed message: the bytes of the message buffer before
-/// its unfinished character were just delivered as a chunk.
-const CHUNK_OUT: u8 = 8;
 
 impl Inbound {
     pub(super) const fn new() -> Self {
@@ -48,60 +38,9 @@ impl Inbound {
             fragments: 0,
             unchecked: 0,
             utf8: Utf8Validator::new(),
-            flags: 0,
+            frame_fin: false,
+            complete: false,
         }
-    }
-
-    #[inline]
-    fn set(&mut self, flag: u8, on: bool) {
-        if on {
-            self.flags |= flag;
-        } else {
-            self.flags &= !flag;
-        }
-    }
-
-    /// Whether the frame whose payload is being received ends its message.
-    #[inline]
-    pub(super) const fn frame_fin(&self) -> bool {
-        self.flags & FRAME_FIN != 0
-    }
-
-    /// Whether the message's last frame has been taken in, but not yet all
-    /// of it delivered.
-    #[inline]
-    pub(super) const fn complete(&self) -> bool {
-        self.flags & COMPLETE != 0
-    }
-
-    /// Whether the message is transformed by the extension.
-    #[inline]
-    pub(super) const fn transformed(&self) -> bool {
-        self.flags & TRANSFORMED != 0
-    }
-
-    /// Whether a chunk of a transformed message was just delivered (stream
-    /// mode); clears it.
-    #[inline]
-    #[cfg(feature = "alloc")]
-    pub(super) fn take_chunk_out(&mut self) -> bool {
-        let out = self.flags & CHUNK_OUT != 0;
-        self.set(CHUNK_OUT, false);
-        out
-    }
-
-    /// Whether a chunk of a transformed message was just delivered.
-    #[inline]
-    #[cfg(feature = "alloc")]
-    pub(super) const fn chunk_out(&self) -> bool {
-        self.flags & CHUNK_OUT != 0
-    }
-
-    /// A chunk of a transformed message was delivered (stream mode).
-    #[inline]
-    #[cfg(feature = "alloc")]
-    pub(super) fn set_chunk_out(&mut self, out: bool) {
-        self.set(CHUNK_OUT, out);
     }
 
     /// Frames of the message so far.
@@ -114,7 +53,7 @@ impl Inbound {
     #[inline]
     pub(super) fn begin_control(&mut self, header: &Header) {
         self.frame = header.opcode;
-        self.set(FRAME_FIN, header.fin);
+        self.frame_fin = header.fin;
     }
 
     /// Whether a Text or Binary frame may start a message here (§5.4,
@@ -141,15 +80,14 @@ impl Inbound {
     #[inline]
     pub(super) fn start(&mut self, kind: MessageKind, header: &Header) {
         self.frame = header.opcode;
-        self.set(FRAME_FIN, header.fin);
+        self.frame_fin = header.fin;
         self.kind = Some(kind);
         self.fragments = 1;
         self.utf8.reset();
-        self.set(TRANSFORMED, header.rsv != 0);
-        self.set(CHUNK_OUT, false);
-        // A transformed message counts its decoded bytes instead (only
-        // those are held, so only they are limited).
-        self.len = if self.transformed() {
+        // A transformed message (its first frame carries an extension's RSV
+        // bits) counts its decoded bytes instead: only those are held, so
+        // only they are limited (`Connection::on_transformed_data`).
+        self.len = if header.rsv != 0 {
             0
         } else {
             header.payload_len
@@ -163,6 +101,7 @@ impl Inbound {
         &self,
         header: &Header,
         config: &Settings,
+        transformed: bool,
     ) -> Result<(), ProtocolError> {
         // §5.4: a continuation belongs to a message started before.
         if self.kind.is_none() {
@@ -171,9 +110,7 @@ impl Inbound {
         if self.fragments.saturating_add(1) > config.max_fragments {
             return Err(ProtocolError::TooManyFragments);
         }
-        if !self.transformed()
-            && self.len.saturating_add(header.payload_len) > config.max_message_len
-        {
+        if !transformed && self.len.saturating_add(header.payload_len) > config.max_message_len {
             return Err(ProtocolError::MessageTooLarge);
         }
         Ok(())
@@ -182,11 +119,11 @@ impl Inbound {
     /// A continuation frame continues the message (after
     /// [`check_continue`](Self::check_continue)).
     #[inline]
-    pub(super) fn continue_with(&mut self, header: &Header) {
+    pub(super) fn continue_with(&mut self, header: &Header, transformed: bool) {
         self.frame = header.opcode;
-        self.set(FRAME_FIN, header.fin);
+        self.frame_fin = header.fin;
         self.fragments = self.fragments.saturating_add(1);
-        if !self.transformed() {
+        if !transformed {
             self.len = self.len.saturating_add(header.payload_len);
         }
     }
@@ -194,13 +131,13 @@ impl Inbound {
     /// The message's last frame has been taken in (`fin`), or not.
     #[inline]
     pub(super) fn set_complete(&mut self, complete: bool) {
-        self.set(COMPLETE, complete);
+        self.complete = complete;
     }
 
     /// The message was delivered in full, or abandoned (a Close arrived).
     #[inline]
     pub(super) fn finish(&mut self) {
         self.kind = None;
-        self.set(COMPLETE, false);
+        self.complete = false;
     }
 }

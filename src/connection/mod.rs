@@ -92,6 +92,16 @@ pub(crate) fn check_keys<K: KeySource>(role: Role, keys: &K) -> Result<(), Usage
     Ok(())
 }
 
+/// In `Connection::rx_ext`: the message being received is transformed by
+/// the extension (its first frame had the extension's RSV bits), so its
+/// payload is decoded into the message buffer.
+const TRANSFORMED: u8 = 1;
+/// In `Connection::rx_ext`: stream mode, transformed message: the bytes of
+/// the message buffer before its unfinished character were just delivered
+/// as a chunk.
+#[cfg(feature = "alloc")]
+const CHUNK_OUT: u8 = 2;
+
 /// A control frame payload (at most 125 bytes).
 #[derive(Clone, Copy)]
 pub(crate) struct ControlBuf {
@@ -170,7 +180,6 @@ impl ControlBuf {
 /// arrived in several frames or does not fit the receive storage), so its
 /// memory is bounded by the limits whatever the peer sends.
 pub struct Connection<B, K: ?Sized = NoKeys, E = NoExtension> {
-    role: Role,
     config: Settings,
     life: Lifecycle,
     rx: Rx<B>,
@@ -196,6 +205,9 @@ pub struct Connection<B, K: ?Sized = NoKeys, E = NoExtension> {
     /// has used up the bytes before it. (Beside the other flags rather than
     /// in `life`, where it would cost 8 bytes of padding.)
     eof: bool,
+    /// [`TRANSFORMED`] and [`CHUNK_OUT`]: one byte, the connection's last
+    /// byte of padding (`Inbound` has none left).
+    rx_ext: u8,
     /// The deadlines' view of time.
     timers: Timers,
     #[cfg(feature = "alloc")]
@@ -251,7 +263,6 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             });
         }
         Ok(Connection {
-            role,
             config: Settings::new(&config),
             life: Lifecycle::new(state, side),
             rx,
@@ -266,6 +277,7 @@ impl<B: Storage, K: KeySource> Connection<B, K> {
             pending_close: None,
             unpolled: false,
             eof: false,
+            rx_ext: 0,
             timers: Timers::default(),
             #[cfg(feature = "alloc")]
             message: Vec::new(),
@@ -320,7 +332,9 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// Which end this side plays.
     #[must_use]
     pub const fn role(&self) -> Role {
-        self.role
+        // The encoder knows it (it masks a client's frames): one byte the
+        // connection need not hold twice.
+        self.encoder.role()
     }
 
     /// The current state.
@@ -401,20 +415,27 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         match self.state() {
             State::Failed => drained,
             State::Closed => {
-                (drained && (self.role.is_server() || self.eof)) || self.timers.gave_up_waiting
+                (drained && (self.role().is_server() || self.eof)) || self.timers.gave_up_waiting
             }
             State::Connecting | State::Open | State::CloseSent | State::CloseReceived => false,
         }
     }
 }
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn probe() {
-        use core::mem::size_of;
-        std::println!("inbound {} outbound {} rx {} tx {} timers {} settings {} life {} decoder {} encoder {}",
-            size_of::<super::Inbound>(), size_of::<super::Outbound>(), size_of::<super::Rx<alloc::vec::Vec<u8>>>(),
-            size_of::<super::Tx<alloc::vec::Vec<u8>>>(), size_of::<super::Timers>(), size_of::<super::Settings>(),
-            size_of::<super::Lifecycle>(), size_of::<crate::FrameDecoder>(), size_of::<crate::Encoder<crate::NoKeys>>());
+
+impl<B, K: ?Sized, E> Connection<B, K, E> {
+    /// Whether the message being received is transformed by the extension.
+    #[inline(always)]
+    const fn transformed(&self) -> bool {
+        self.rx_ext & TRANSFORMED != 0
+    }
+
+    /// Whether a chunk of a transformed message was just delivered; clears
+    /// it.
+    #[cfg(feature = "alloc")]
+    #[inline]
+    fn take_chunk_out(&mut self) -> bool {
+        let out = self.rx_ext & CHUNK_OUT != 0;
+        self.rx_ext &= !CHUNK_OUT;
+        out
     }
 }

@@ -88,7 +88,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn send_prepared(&mut self, frame: &[u8]) -> Result<(), Error> {
-        if self.role.is_client() {
+        if self.role().is_client() {
             return Err(UsageError::InvalidState.into());
         }
         let (header, payload) = match Header::parse(frame) {

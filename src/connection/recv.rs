@@ -147,7 +147,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     pub fn wants_read(&self) -> bool {
         let reading = match self.state() {
             State::Connecting | State::Open | State::CloseSent => true,
-            State::Closed => self.role.is_client(),
+            State::Closed => self.role().is_client(),
             State::CloseReceived | State::Failed => false,
         };
         reading && !self.eof && !self.unpolled
@@ -278,11 +278,11 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
                         }
                         continue;
                     }
-                    let last = end_of_frame && self.inbound.frame_fin();
+                    let last = end_of_frame && self.inbound.frame_fin;
                     if let Err(e) = self.on_payload(start, len, last) {
                         return Some(Err(self.fail(e)));
                     }
-                    let fin = self.inbound.frame_fin();
+                    let fin = self.inbound.frame_fin;
                     self.inbound.set_complete(end_of_frame && fin);
                 }
             }
@@ -341,8 +341,9 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
                 self.start_message(kind, header);
             }
             None => {
-                self.inbound.check_continue(header, &self.config)?;
-                self.inbound.continue_with(header);
+                self.inbound
+                    .check_continue(header, &self.config, self.transformed())?;
+                self.inbound.continue_with(header, self.transformed());
             }
         }
         Ok(())
@@ -353,6 +354,11 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     #[inline]
     pub(super) fn start_message(&mut self, kind: MessageKind, header: &Header) {
         self.inbound.start(kind, header);
+        self.rx_ext = if header.rsv != 0 {
+            super::TRANSFORMED
+        } else {
+            0
+        };
         self.rx.settle();
         #[cfg(feature = "alloc")]
         self.message.clear();
@@ -360,8 +366,9 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
 
     /// Takes `len` unmasked payload bytes at `start` into the message, or
     /// decodes them if the extension transforms it; `last`: they end it.
+    #[inline(always)]
     fn on_payload(&mut self, start: usize, len: usize, last: bool) -> Result<(), ProtocolError> {
-        if !self.inbound.transformed() {
+        if !self.transformed() {
             return self.on_data(start, len);
         }
         #[cfg(feature = "alloc")]
@@ -405,7 +412,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// last frame has arrived, else `max_message_len`.
     #[cfg(feature = "alloc")]
     pub(super) const fn message_limit(&self) -> u64 {
-        if self.inbound.frame_fin() {
+        if self.inbound.frame_fin {
             self.inbound.len
         } else {
             self.config.max_message_len
@@ -426,15 +433,8 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     fn data_ready(&self) -> Option<bool> {
         self.inbound.kind?;
         #[cfg(feature = "alloc")]
-        if self.inbound.transformed() && self.config.message_mode == MessageMode::Stream {
-            // What has been decoded goes out as it comes, but for an
-            // unfinished character at its end.
-            let ready = !self.inbound.chunk_out()
-                && self.message.len() > self.inbound.utf8.incomplete_len();
-            if !self.inbound.complete() && ready {
-                return Some(false);
-            }
-            return self.inbound.complete().then_some(true);
+        if self.transformed() && self.config.message_mode == MessageMode::Stream {
+            return self.transformed_ready();
         }
         if self.config.message_mode == MessageMode::Stream {
             let assembled = self.rx.assembled();
@@ -442,12 +442,12 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             // Bytes that may still end up in an unfinished character.
             let held = self.inbound.utf8.incomplete_len() + self.inbound.unchecked;
             if assembled > self.chunk_len()
-                || (streaming && !self.inbound.complete() && assembled > held)
+                || (streaming && !self.inbound.complete && assembled > held)
             {
                 return Some(false);
             }
         }
-        self.inbound.complete().then_some(true)
+        self.inbound.complete.then_some(true)
     }
 
     /// The most payload a chunk carries in stream mode: the storage less the
@@ -489,22 +489,8 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             return Ok(data_event(kind, &self.message, fin));
         }
         #[cfg(feature = "alloc")]
-        if self.inbound.transformed() {
-            // Stream mode: the decoded bytes since the last chunk, up to a
-            // character boundary.
-            let start = if self.inbound.take_chunk_out() {
-                self.message.len() - self.inbound.utf8.incomplete_len()
-            } else {
-                0
-            };
-            let end = if fin {
-                self.message.len()
-            } else {
-                self.message.len() - self.inbound.utf8.incomplete_len()
-            };
-            self.inbound.set_chunk_out(!fin);
-            self.inbound.len += (end - start) as u64;
-            return Ok(data_event(kind, &self.message[start..end], fin));
+        if self.transformed() {
+            return Ok(self.deliver_transformed(kind, fin));
         }
         let start = self.rx.msg_start;
         let end = if fin {
@@ -548,7 +534,7 @@ pub(super) fn reserve_message(message: &mut alloc::vec::Vec<u8>, more: usize, li
     }
 }
 
-fn data_event(kind: MessageKind, data: &[u8], fin: bool) -> Event<'_> {
+pub(super) fn data_event(kind: MessageKind, data: &[u8], fin: bool) -> Event<'_> {
     match kind {
         MessageKind::Binary => Event::Binary { data, fin },
         MessageKind::Text => Event::Text {

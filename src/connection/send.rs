@@ -352,7 +352,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     fn send_partial(&mut self, kind: MessageKind, rest: &[u8]) -> Result<usize, Error> {
         let opcode = self.next_opcode(kind, Some(Fragment::More))?;
         self.flush_pong();
-        let masked = self.role.is_client();
+        let masked = self.role().is_client();
         let room = self.tx.room();
         let transform = self.transforms(opcode, kind, rest.len());
         let mut take = if transform {

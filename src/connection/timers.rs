@@ -227,7 +227,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
     /// A client after the close handshake, waiting for the server to end
     /// TCP (§7.1.1).
     fn awaits_transport_end(&self) -> bool {
-        self.role.is_client() && !self.eof && !self.timers.gave_up_waiting
+        self.role().is_client() && !self.eof && !self.timers.gave_up_waiting
     }
 
     fn keepalive(&mut self, now: Timestamp) {

@@ -61,8 +61,12 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         // frames. (Two comparisons, not `MessageKind::from_opcode`: its
         // `match` became a jump table on this hot path.)
         if header.opcode == Opcode::Continuation {
-            debug_assert!(self.inbound.check_continue(header, &self.config).is_ok());
-            self.inbound.continue_with(header);
+            // `takes_whole` took no continuation of a transformed message.
+            debug_assert!(self
+                .inbound
+                .check_continue(header, &self.config, false)
+                .is_ok());
+            self.inbound.continue_with(header, false);
         } else {
             debug_assert!(self.inbound.check_start(header, &self.config).is_ok());
             let kind = if header.opcode == Opcode::Text {
@@ -232,7 +236,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         let message_len_after = match (header.opcode, inbound.kind) {
             (Opcode::Text | Opcode::Binary, None) => header.payload_len,
             (Opcode::Continuation, Some(_))
-                if inbound.fragments() < config.max_fragments && !inbound.transformed() =>
+                if inbound.fragments() < config.max_fragments && !self.transformed() =>
             {
                 inbound.len.saturating_add(header.payload_len)
             }
