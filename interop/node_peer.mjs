@@ -8,7 +8,7 @@
 //
 // The -deflate modes run permessage-deflate (RFC 7692) with every message
 // compressed (threshold 0): ws offers or accepts it, first with its defaults,
-// then with every parameter (no context takeover both ways, windows of 9
+// then with 8-bit windows, then with every parameter (no context takeover both ways, windows of 9
 // bits for the server and 10 for the client), checks what was agreed and
 // that our side compressed, and echoes messages of every size, random and
 // repetitive, text and binary, whole and fragmented. In server-deflate the
@@ -170,11 +170,14 @@ async function fanoutSuite(url, count) {
   });
 }
 
-// permessage-deflate settings, ws's defaults and then every parameter, with
+// permessage-deflate settings, ws's defaults, 8-bit windows (zlib compresses
+// with 9 bits, reaching back at most 250 bytes), then every parameter, with
 // the parameters each must agree on. The client offers the second set and
 // the server asks for it; either way the response carries all four.
 const DEFLATE = [
   ["defaults", { threshold: 0 }, {}],
+  ["windows of 8 bits", { threshold: 0, serverMaxWindowBits: 8, clientMaxWindowBits: 8 },
+    { server_max_window_bits: 8, client_max_window_bits: 8 }],
   ["no context takeover, windows 9 and 10 bits", {
     threshold: 0,
     serverNoContextTakeover: true,
@@ -227,6 +230,8 @@ async function deflateMessages(ws, prefix) {
     await suite.check(`${prefix}repetitive binary of ${size} bytes`, () => echoes(ws, bytes(size), true));
     await suite.check(`${prefix}random binary of ${size} bytes`, () => echoes(ws, randomBytes(size), true));
   }
+  await suite.check(`${prefix}64 KiB repeating a random 200-byte block`, () =>
+    echoes(ws, Buffer.concat(Array(328).fill(randomBytes(200))), true));
   await suite.check(`${prefix}multi-byte UTF-8 text`, () => echoes(ws, MULTIBYTE, false));
   await suite.check(`${prefix}fragmented text split inside a character`, () => {
     const whole = Buffer.from("ab😀cd€" + text(1000));

@@ -6,8 +6,8 @@
     python python_peer.py server-deflate PATH/TO/echo_client [ARG...]
 
 The -deflate modes run permessage-deflate (RFC 7692): websockets offers or
-accepts it, with its defaults and then with every parameter set (no context
-takeover both ways, windows of 10 and 9 bits), checks that it was agreed
+accepts it, with its defaults, with an 8-bit window for our side, and with
+every parameter set (no context takeover both ways, windows of 10 and 9 bits), checks that it was agreed
 with those parameters and that our side compressed, and echoes messages of
 every size, random and repetitive, text and binary, whole and fragmented.
 In server-deflate the echo client runs as `ECHO_CLIENT ARG... URL` (give
@@ -91,7 +91,8 @@ def options(extensions=None):
 
 
 # permessage-deflate offers (client) and acceptances (server): websockets'
-# defaults, then every parameter set.
+# defaults, an 8-bit window for our side (which compresses with zlib's 9-bit
+# window: it never reaches back more than 250 bytes), then every parameter.
 PARAMETERS = {
     "server_max_window_bits": 10,
     "client_max_window_bits": 9,
@@ -100,6 +101,12 @@ PARAMETERS = {
 }
 CLIENT_DEFLATE = [
     ("default offer", ClientPerMessageDeflateFactory(), None),
+    (
+        "server window of 8 bits",
+        # Not the client's: zlib cannot compress with a raw 8-bit window.
+        ClientPerMessageDeflateFactory(server_max_window_bits=8),
+        {"remote_max_window_bits": 8},
+    ),
     (
         "no context takeover, windows 10 and 9 bits",
         ClientPerMessageDeflateFactory(**PARAMETERS),
@@ -114,6 +121,11 @@ CLIENT_DEFLATE = [
 ]
 SERVER_DEFLATE = [
     ("default acceptance", ServerPerMessageDeflateFactory(), None),
+    (
+        "client window of 8 bits",
+        ServerPerMessageDeflateFactory(client_max_window_bits=8),
+        {"remote_max_window_bits": 8},
+    ),
     (
         "no context takeover, windows 10 and 9 bits",
         ServerPerMessageDeflateFactory(**PARAMETERS),
@@ -189,6 +201,7 @@ async def deflate_messages(suite, ws, ext, prefix):
         await suite.check(f"{prefix}random text of {size} bytes", lambda: echoes(ws, random_text(size)))
         await suite.check(f"{prefix}repetitive binary of {size} bytes", lambda: echoes(ws, data(size)))
         await suite.check(f"{prefix}random binary of {size} bytes", lambda: echoes(ws, random_bytes(size)))
+    await suite.check(f"{prefix}64 KiB repeating a random 200-byte block", lambda: echoes(ws, random_bytes(200) * 328))
     await suite.check(f"{prefix}multi-byte UTF-8 text", lambda: echoes(ws, MULTIBYTE))
     await suite.check(f"{prefix}fragmented text", lambda: fragmented(ws))
     await suite.check(f"{prefix}fragmented text of 0.6 MB", lambda: fragmented_large(ws))
