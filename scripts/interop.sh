@@ -16,7 +16,7 @@
 #   deflate            permessage-deflate (RFC 7692) both ways: python
 #                      websockets and node ws as clients of tokio_echo_server
 #                      --deflate and as servers for tokio_echo_client --deflate,
-#                      with their default parameters and with all four set
+#                      with their default parameters, 8-bit windows, and all four set
 #                      (each checks what was agreed, and that we compressed);
 #                      Chromium's offer to tokio_echo_server --deflate
 #   tokio_client       200 concurrent connections to each echo server
