@@ -2,11 +2,16 @@
 // playwright-core (which never downloads a browser of its own).
 //
 //   node browser.mjs CHAT_URL ECHO_URL [ECHO_URL...] SCREENSHOT.png
+//   node browser.mjs --deflate ECHO_URL
 //
 // CHAT_URL is the chat example's page (http://127.0.0.1:PORT/), each ECHO_URL
 // an echo server (ws://127.0.0.1:PORT/), checked in turn; a check's name
-// starts with its echo server's URL when there are several. Prints one line per check and
-// `N passed, N failed`; exits 1 on any failure.
+// starts with its echo server's URL when there are several. Chromium always
+// offers permessage-deflate (RFC 7692); these echo servers must decline it.
+// With --deflate, ECHO_URL is an echo server that accepts it: the check is
+// that it was agreed, and echoes of every size, up to 1 MiB of repetitive and
+// random text and binary. Prints one line per check and `N passed, N failed`;
+// exits 1 on any failure.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,11 +21,13 @@ import { SIZES, Suite } from "./common.mjs";
 /** The chat example's limit on a message (`MAX_MESSAGE` in examples/chat.rs). */
 const CHAT_MAX_MESSAGE = 16 << 10;
 
-const [chatUrl, ...rest] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const deflateUrl = args[0] === "--deflate" ? args[1] : undefined;
+const [chatUrl, ...rest] = args;
 const screenshot = rest.pop();
 const echoUrls = rest;
-if (!chatUrl || !screenshot || echoUrls.length === 0) {
-  console.error("usage: browser.mjs CHAT_URL ECHO_URL [ECHO_URL...] SCREENSHOT.png");
+if (deflateUrl ? args.length !== 2 : !chatUrl || !screenshot || echoUrls.length === 0) {
+  console.error("usage: browser.mjs CHAT_URL ECHO_URL [ECHO_URL...] SCREENSHOT.png | browser.mjs --deflate ECHO_URL");
   process.exit(2);
 }
 const suite = new Suite("chromium");
@@ -37,6 +44,15 @@ const browser = await chromium.launchPersistentContext(profile, {
 browser.setDefaultTimeout(10000);
 
 try {
+  if (deflateUrl) await deflateSuite(await browser.newPage(), deflateUrl);
+  else await mainSuite();
+} finally {
+  await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(suite.finish());
+
+async function mainSuite() {
   // Two tabs of the chat page: what one sends, the other shows.
   const [alice, bob] = [await browser.newPage(), await browser.newPage()];
   for (const page of [alice, bob]) {
@@ -129,12 +145,61 @@ try {
         expect(event, { code, reason: "", wasClean: true });
       });
     }
+    await suite.check(name("permessage-deflate offered and declined"), async () => {
+      const extensions = await page.evaluate(extensionsInPage, echoUrl);
+      if (extensions !== "") throw new Error(`agreed ${JSON.stringify(extensions)}`);
+    });
   }
-} finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
 }
-process.exit(suite.finish());
+
+/** An echo server that accepts permessage-deflate, from a blank page. */
+async function deflateSuite(page, url) {
+  // A page of an http origin would do as well; about:blank needs no server.
+  await suite.check("permessage-deflate agreed", async () => {
+    const extensions = await page.evaluate(extensionsInPage, url);
+    if (!/^permessage-deflate(;|$)/.test(extensions)) throw new Error(`agreed ${JSON.stringify(extensions)}`);
+  });
+  for (const size of SIZES) {
+    for (const kind of ["text", "binary", "random text", "random binary"]) {
+      await suite.check(`${kind} of ${size} bytes echoed`, async () => {
+        const result = await page.evaluate(echoInPage, { url, size, kind });
+        if (result !== "ok") throw new Error(result);
+      });
+    }
+  }
+  await suite.check("16 messages of 64 KiB, random and repetitive, on one connection", async () => {
+    const result = await page.evaluate(async (url) => {
+      const ws = new WebSocket(url);
+      ws.binaryType = "arraybuffer";
+      await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("no connection")); });
+      const got = [];
+      const all = new Promise((resolve) => { ws.onmessage = (e) => { got.push(e.data); if (got.length === 16) resolve(); }; });
+      const sent = [];
+      for (let i = 0; i < 16; i++) {
+        const s = i % 2 ? `message ${i} `.repeat(6000).slice(0, 65536)
+          : Array.from({ length: 65536 }, () => String.fromCharCode(32 + Math.floor(Math.random() * 95))).join("");
+        sent.push(s);
+        ws.send(s);
+      }
+      await all;
+      ws.close(1000);
+      const bad = got.findIndex((g, i) => g !== sent[i]);
+      return bad === -1 ? "ok" : `message ${bad} differs`;
+    }, url);
+    if (result !== "ok") throw new Error(result);
+  });
+  await suite.check("close 4001 ends cleanly", async () => {
+    const event = await page.evaluate(async (url) => {
+      const ws = new WebSocket(url);
+      await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+      const closed = new Promise((resolve) => { ws.onclose = resolve; });
+      ws.close(4001, "see you");
+      const e = await closed;
+      return { code: e.code, wasClean: e.wasClean };
+    }, url);
+    expect(event, { code: 4001, wasClean: true });
+  });
+}
 
 function expect(got, want) {
   if (JSON.stringify(got) !== JSON.stringify(want)) {
@@ -142,19 +207,44 @@ function expect(got, want) {
   }
 }
 
+// Runs in the page: the extensions the server agreed to.
+async function extensionsInPage(url) {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("no connection")); });
+  const closed = new Promise((resolve) => { ws.onclose = resolve; });
+  ws.close(1000);
+  await closed;
+  return ws.extensions;
+}
+
 // Runs in the page: one message of `size` bytes to the echo server and back.
+// "text" and "binary" repeat; "random text" is random characters of 1 to 4
+// bytes in UTF-8 (`size` is then in UTF-16 units), "random binary" random bytes.
 async function echoInPage({ url, size, kind }) {
   const ws = new WebSocket(url);
   ws.binaryType = "arraybuffer";
   await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("no connection")); });
-  const sent = kind === "text"
-    ? "The quick brown fox jumps over the lazy dog. ".repeat(Math.ceil(size / 45)).slice(0, size)
-    : Uint8Array.from({ length: size }, (_, i) => (i * 31 + (i >> 8)) & 0xff);
+  const characters = [..."aZ9 ~éßЖ€中😀𝄞"];
+  const random = () => {
+    let s = "";
+    while (s.length < size) s += characters[Math.floor(Math.random() * characters.length)];
+    return s.length > size ? s.slice(0, -2) + "x".repeat(size - s.length + 2) : s;
+  };
+  const sent = {
+    text: () => "The quick brown fox jumps over the lazy dog. ".repeat(Math.ceil(size / 45)).slice(0, size),
+    binary: () => Uint8Array.from({ length: size }, (_, i) => (i * 31 + (i >> 8)) & 0xff),
+    "random text": random,
+    "random binary": () => {
+      const bytes = new Uint8Array(size);
+      for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+      return bytes;
+    },
+  }[kind]();
   const echo = new Promise((resolve) => { ws.onmessage = (e) => resolve(e.data); });
   ws.send(sent);
   const got = await echo;
   ws.close(1000);
-  if (kind === "text") return got === sent ? "ok" : `text echo differs (${typeof got}, ${got.length})`;
+  if (typeof sent === "string") return got === sent ? "ok" : `text echo differs (${typeof got}, ${got.length})`;
   const bytes = new Uint8Array(got);
   if (!(got instanceof ArrayBuffer) || bytes.length !== size) return `binary echo has ${bytes.length} bytes`;
   return bytes.every((b, i) => b === sent[i]) ? "ok" : "binary echo differs";

@@ -16,6 +16,40 @@ export function bytes(size) {
   return out;
 }
 
+/** A deterministic generator of 32-bit numbers (xorshift32), seeded. */
+function numbers(seed) {
+  let x = (seed ^ 0x9e3779b9) >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
+
+/** `size` random bytes: they do not compress. */
+export function randomBytes(size) {
+  const next = numbers(size);
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) out[i] = next() & 0xff;
+  return out;
+}
+
+const CHARACTERS = [..."aZ9 ~éßЖ€中😀𝄞"];
+
+/** Text of exactly `size` UTF-8 bytes, random characters of 1 to 4 bytes. */
+export function randomText(size) {
+  const next = numbers(size);
+  const out = [];
+  let length = 0;
+  while (length < size) {
+    const c = size - length >= 4 ? CHARACTERS[next() % CHARACTERS.length] : "x";
+    out.push(c);
+    length += Buffer.byteLength(c);
+  }
+  return out.join("");
+}
+
 /** About 100 KB of text, most of it multi-byte characters. */
 export const MULTIBYTE = "héllo wörld € 😀 中文字符 Ελληνικά русский ".repeat(1500);
 

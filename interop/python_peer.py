@@ -2,16 +2,32 @@
 
     python python_peer.py client ws://127.0.0.1:PORT/   our echo server, websockets as the client
     python python_peer.py server PATH/TO/echo_client     websockets as the server, our echo client
+    python python_peer.py client-deflate ws://127.0.0.1:PORT/
+    python python_peer.py server-deflate PATH/TO/echo_client [ARG...]
+
+The -deflate modes run permessage-deflate (RFC 7692): websockets offers or
+accepts it, with its defaults, with an 8-bit window for our side, and with
+every parameter set (no context takeover both ways, windows of 10 and 9 bits), checks that it was agreed
+with those parameters and that our side compressed, and echoes messages of
+every size, random and repetitive, text and binary, whole and fragmented.
+In server-deflate the echo client runs as `ECHO_CLIENT ARG... URL` (give
+it the flag that makes it offer deflate).
 
 Prints one line per check and `N passed, N failed`; exits 1 on any failure.
 Every wait is bounded.
 """
 
 import asyncio
+import random
 import sys
 
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
+from websockets.extensions.permessage_deflate import (
+    ClientPerMessageDeflateFactory,
+    PerMessageDeflate,
+    ServerPerMessageDeflateFactory,
+)
 
 SIZES = [0, 1, 125, 126, 65535, 65536, 1 << 20]
 MULTIBYTE = "héllo wörld € 😀 中文字符 Ελληνικά русский " * 1500
@@ -26,6 +42,25 @@ def text(size):
 
 def data(size):
     return bytes((i * 31 + (i >> 8)) & 0xFF for i in range(size))
+
+
+def random_bytes(size):
+    """`size` bytes that do not compress."""
+    return random.Random(size).randbytes(size)
+
+
+CHARACTERS = "aZ9 ~éßЖ€中😀𝄞"
+
+
+def random_text(size):
+    """Text of exactly `size` UTF-8 bytes, random characters of 1 to 4 bytes."""
+    rng = random.Random(size)
+    out, length = [], 0
+    while length < size:
+        c = rng.choice(CHARACTERS) if size - length >= 4 else "x"
+        out.append(c)
+        length += len(c.encode())
+    return "".join(out)
 
 
 class Suite:
@@ -47,8 +82,91 @@ class Suite:
         return 0 if self.failed == 0 else 1
 
 
-def options():
-    return {"compression": None, "max_size": None, "open_timeout": TIMEOUT, "close_timeout": TIMEOUT}
+def options(extensions=None):
+    """Connection options; `extensions`, a list of extension factories, turns compression on."""
+    common = {"max_size": None, "open_timeout": TIMEOUT, "close_timeout": TIMEOUT}
+    if extensions is None:
+        return {"compression": None, **common}
+    return {"extensions": extensions, **common}
+
+
+# permessage-deflate offers (client) and acceptances (server): websockets'
+# defaults, an 8-bit window for our side (which compresses with zlib's 9-bit
+# window: it never reaches back more than 250 bytes), then every parameter.
+PARAMETERS = {
+    "server_max_window_bits": 10,
+    "client_max_window_bits": 9,
+    "server_no_context_takeover": True,
+    "client_no_context_takeover": True,
+}
+CLIENT_DEFLATE = [
+    ("default offer", ClientPerMessageDeflateFactory(), None),
+    (
+        "server window of 8 bits",
+        # Not the client's: zlib cannot compress with a raw 8-bit window.
+        ClientPerMessageDeflateFactory(server_max_window_bits=8),
+        {"remote_max_window_bits": 8},
+    ),
+    (
+        "no context takeover, windows 10 and 9 bits",
+        ClientPerMessageDeflateFactory(**PARAMETERS),
+        # What the client's PerMessageDeflate must hold: remote is the server.
+        {
+            "remote_no_context_takeover": True,
+            "local_no_context_takeover": True,
+            "remote_max_window_bits": 10,
+            "local_max_window_bits": 9,
+        },
+    ),
+]
+SERVER_DEFLATE = [
+    ("default acceptance", ServerPerMessageDeflateFactory(), None),
+    (
+        "client window of 8 bits",
+        ServerPerMessageDeflateFactory(client_max_window_bits=8),
+        {"remote_max_window_bits": 8},
+    ),
+    (
+        "no context takeover, windows 10 and 9 bits",
+        ServerPerMessageDeflateFactory(**PARAMETERS),
+        # What the server's PerMessageDeflate must hold: remote is the client.
+        {
+            "remote_no_context_takeover": True,
+            "local_no_context_takeover": True,
+            "remote_max_window_bits": 9,
+            "local_max_window_bits": 10,
+        },
+    ),
+]
+
+
+def deflate_of(ws, expected):
+    """The connection's PerMessageDeflate, checked against `expected`;
+    counts from then on whether each received message was compressed."""
+    found = [e for e in ws.protocol.extensions if isinstance(e, PerMessageDeflate)]
+    if len(found) != 1 or len(ws.protocol.extensions) != 1:
+        raise AssertionError(f"agreed extensions: {ws.protocol.extensions}")
+    ext = found[0]
+    for name, want in (expected or {}).items():
+        if getattr(ext, name) != want:
+            raise AssertionError(f"agreed {ext!r}, want {name}={want}")
+    decode = ext.decode
+    ext.compressed = []
+
+    def watching(frame, **kwargs):
+        if frame.opcode.name in ("TEXT", "BINARY"):
+            ext.compressed.append(frame.rsv1)
+        return decode(frame, **kwargs)
+
+    ext.decode = watching
+    return ext
+
+
+async def compressed_echo(ws, ext, message):
+    """`message` echoed, and the echo arrived compressed (RSV1 set)."""
+    await echoes(ws, message)
+    if not ext.compressed or not ext.compressed[-1]:
+        raise AssertionError("the echo arrived uncompressed")
 
 
 async def echoes(ws, message):
@@ -66,6 +184,30 @@ async def fragmented(ws):
     echo = await ws.recv()
     if echo != "".join(pieces):
         raise AssertionError(f"got {echo!r}")
+
+
+async def fragmented_large(ws):
+    pieces = [text(300_000), random_text(200_000), MULTIBYTE, text(1)]
+    await ws.send(iter(pieces))
+    echo = await ws.recv()
+    if echo != "".join(pieces):
+        raise AssertionError(f"echo of {len(echo)} characters differs")
+
+
+async def deflate_messages(suite, ws, ext, prefix):
+    """Every message kind and size, and the checks that our side compressed."""
+    for size in SIZES:
+        await suite.check(f"{prefix}repetitive text of {size} bytes", lambda: echoes(ws, text(size)))
+        await suite.check(f"{prefix}random text of {size} bytes", lambda: echoes(ws, random_text(size)))
+        await suite.check(f"{prefix}repetitive binary of {size} bytes", lambda: echoes(ws, data(size)))
+        await suite.check(f"{prefix}random binary of {size} bytes", lambda: echoes(ws, random_bytes(size)))
+    await suite.check(f"{prefix}64 KiB repeating a random 200-byte block", lambda: echoes(ws, random_bytes(200) * 328))
+    await suite.check(f"{prefix}multi-byte UTF-8 text", lambda: echoes(ws, MULTIBYTE))
+    await suite.check(f"{prefix}fragmented text", lambda: fragmented(ws))
+    await suite.check(f"{prefix}fragmented text of 0.6 MB", lambda: fragmented_large(ws))
+    await suite.check(f"{prefix}1 MiB of text echoed compressed", lambda: compressed_echo(ws, ext, text(1 << 20)))
+    await suite.check(f"{prefix}1 KiB of binary echoed compressed", lambda: compressed_echo(ws, ext, data(1024)))
+    await suite.check(f"{prefix}ping answered with the same payload", lambda: pinged(ws))
 
 
 async def pinged(ws):
@@ -138,6 +280,73 @@ async def server_suite(suite, echo_client):
             await suite.check(f"echo client echoes close {code} and exits 0", closes)
 
 
+async def client_deflate_suite(suite, url):
+    for name, factory, expected in CLIENT_DEFLATE:
+        prefix = f"deflate ({name}): "
+        async with connect(url, subprotocols=["chat"], **options([factory])) as ws:
+            ext = None
+
+            async def agreed():
+                nonlocal ext
+                ext = deflate_of(ws, expected)
+                if ws.subprotocol != "chat":
+                    raise AssertionError(f"subprotocol {ws.subprotocol}")
+
+            await suite.check(f"{prefix}permessage-deflate agreed, subprotocol chat", agreed)
+            if ext is None:
+                continue
+            await deflate_messages(suite, ws, ext, prefix)
+
+            async def closes():
+                await ws.close(4001, "bye")
+                got = ws.protocol.close_rcvd
+                if got is None or got.code != 4001:
+                    raise AssertionError(f"server answered {got}")
+
+            await suite.check(f"{prefix}close 4001 echoed", closes)
+
+
+async def server_deflate_suite(suite, echo_client):
+    sessions = {}
+
+    async def handler(ws):
+        await sessions[ws.request.path].put(ws)
+        await ws.wait_closed()
+
+    for index, (name, factory, expected) in enumerate(SERVER_DEFLATE):
+        prefix = f"deflate ({name}): "
+        code = (1000, 4001)[index % 2]
+        async with serve(handler, "127.0.0.1", 0, **options([factory])) as server:
+            port = server.sockets[0].getsockname()[1]
+            path = f"/deflate/{index}"
+            sessions[path] = asyncio.Queue()
+            child = await asyncio.create_subprocess_exec(*echo_client, f"ws://127.0.0.1:{port}{path}")
+            ws = ext = None
+
+            async def agreed():
+                nonlocal ws, ext
+                ws = await sessions[path].get()
+                ext = deflate_of(ws, expected)
+
+            await suite.check(f"{prefix}echo client connects, permessage-deflate agreed", agreed)
+            if ext is None:
+                child.kill()
+                await child.wait()
+                continue
+            await deflate_messages(suite, ws, ext, prefix)
+
+            async def closes():
+                await ws.close(code, "done")
+                got = ws.protocol.close_rcvd
+                if got is None or got.code != code:
+                    raise AssertionError(f"client answered {got}")
+                status = await child.wait()
+                if status != 0:
+                    raise AssertionError(f"exit status {status}")
+
+            await suite.check(f"{prefix}echo client echoes close {code} and exits 0", closes)
+
+
 async def main():
     suite = Suite()
     match sys.argv[1:]:
@@ -145,6 +354,10 @@ async def main():
             await client_suite(suite, url)
         case ["server", echo_client]:
             await server_suite(suite, echo_client)
+        case ["client-deflate", url]:
+            await client_deflate_suite(suite, url)
+        case ["server-deflate", *echo_client] if echo_client:
+            await server_deflate_suite(suite, echo_client)
         case _:
             print(__doc__, file=sys.stderr)
             return 2

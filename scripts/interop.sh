@@ -6,19 +6,27 @@
 # Installs what is missing (Debian's chromium with apt; playwright-core and ws
 # from npm into interop/node_modules; websockets from PyPI into a virtualenv),
 # builds the examples, starts echo_server, tokio_echo, chat and the
-# rfc6455-tokio crate's tokio_echo_server on 127.0.0.1, then runs every suite:
+# rfc6455-tokio crate's tokio_echo_server on 127.0.0.1 (twice: plain, and with
+# --deflate, which accepts permessage-deflate), then runs every suite:
 #
 #   python websockets  as the client of echo_server, tokio_echo and
 #                      tokio_echo_server, and as the server for echo_client
 #                      and tokio_echo_client
 #   node ws            the same, plus 1,000 clients of the chat example
+#   deflate            permessage-deflate (RFC 7692) both ways: python
+#                      websockets and node ws as clients of tokio_echo_server
+#                      --deflate and as servers for tokio_echo_client --deflate,
+#                      with their default parameters, 8-bit windows, and all four set
+#                      (each checks what was agreed, and that we compressed);
+#                      Chromium's offer to tokio_echo_server --deflate
 #   tokio_client       200 concurrent connections to each echo server
 #   deadlines          echo_client leaves a server that never closes TCP within
 #                      6 s; the echo servers drop stalled handshakes at 10 s
 #   chromium           the chat page in two tabs, a message over the chat's
 #                      limit (a clean 1009 close), and echoes, subprotocols and
 #                      close codes from a page to echo_server and
-#                      tokio_echo_server (screenshot in reports/interop/)
+#                      tokio_echo_server, which decline Chromium's offer of
+#                      permessage-deflate (screenshot in reports/interop/)
 #
 # echo_server and echo_client are the core's, over blocking std::net;
 # tokio_echo_server and tokio_echo_client are tokio/examples/echo_server.rs and
@@ -59,7 +67,8 @@ log "node $(node --version), python websockets $("$venv/bin/python" -c 'import w
 # ---- build and start our servers -----------------------------------------------------
 cargo build --release --example echo_server --example echo_client --example tokio_echo \
     --example tokio_client --example chat
-cargo build --release -p rfc6455-tokio --example tokio_echo_server --example tokio_echo_client
+cargo build --release -p rfc6455-tokio --features deflate --example tokio_echo_server \
+    --example tokio_echo_client
 bin=${CARGO_TARGET_DIR:-$root/target}/release/examples
 rm -rf "$reports"
 mkdir -p "$reports"
@@ -69,9 +78,9 @@ pids=()
 cleanup() { for pid in ${pids[@]+"${pids[@]}"}; do kill -- "-$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-start() { # NAME PORT: start our example NAME on 127.0.0.1:PORT, wait until it listens
-    local name=$1 port=$2 deadline=$((SECONDS + 30))
-    setsid "$bin/$name" "127.0.0.1:$port" >"$reports/$name.log" 2>&1 </dev/null &
+start() { # NAME PORT [FLAG]: start our example NAME on 127.0.0.1:PORT, wait until it listens
+    local name=$1 port=$2 flag=${3-} deadline=$((SECONDS + 30))
+    setsid "$bin/$name" ${flag:+"$flag"} "127.0.0.1:$port" >"$reports/$name$flag.log" 2>&1 </dev/null &
     pids+=("$!")
     until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
         ((SECONDS < deadline)) || { log "$name did not listen on 127.0.0.1:$port"; exit 1; }
@@ -82,9 +91,11 @@ start echo_server $((base + 1))
 start tokio_echo $((base + 2))
 start chat $((base + 80))
 start tokio_echo_server $((base + 3))
+start tokio_echo_server $((base + 4)) --deflate
 echo_server=ws://127.0.0.1:$((base + 1))/
 tokio_echo=ws://127.0.0.1:$((base + 2))/
 adapter=ws://127.0.0.1:$((base + 3))/
+deflate=ws://127.0.0.1:$((base + 4))/
 chat=127.0.0.1:$((base + 80))
 
 # ---- the suites ------------------------------------------------------------------------
@@ -100,7 +111,7 @@ suite() { # NAME CMD...: run a suite with a time bound, keep its summary line
     set -e
     printf '%s\n' "$out" >"$reports/$(tr ' /' '__' <<<"$name").log"
     printf '%s\n' "$out" | grep -E 'FAIL|passed, ' || true
-    summary+=("$(printf '%-44s %s' "$name" "$(printf '%s\n' "$out" | grep -E 'passed, ' | tail -1 | sed 's/^[^:]*: //')")")
+    summary+=("$(printf '%-52s %s' "$name" "$(printf '%s\n' "$out" | grep -E 'passed, ' | tail -1 | sed 's/^[^:]*: //')")")
     if ((status != 0)); then
         failed+=("$name (exit $status)")
     fi
@@ -116,6 +127,12 @@ suite "node ws -> tokio_echo" node interop/node_peer.mjs client "$tokio_echo"
 suite "node ws -> tokio_echo_server" node interop/node_peer.mjs client "$adapter"
 suite "echo_client -> node ws" node interop/node_peer.mjs server "$bin/echo_client"
 suite "tokio_echo_client -> node ws" node interop/node_peer.mjs server "$bin/tokio_echo_client"
+suite "python websockets -> tokio_echo_server --deflate" "${py[@]}" client-deflate "$deflate"
+suite "tokio_echo_client --deflate -> python websockets" "${py[@]}" server-deflate \
+    "$bin/tokio_echo_client" --deflate
+suite "node ws -> tokio_echo_server --deflate" node interop/node_peer.mjs client-deflate "$deflate"
+suite "tokio_echo_client --deflate -> node ws" node interop/node_peer.mjs server-deflate \
+    "$bin/tokio_echo_client" --deflate
 suite "1000 node ws clients -> chat" node interop/node_peer.mjs fanout "ws://$chat/ws" 1000
 suite "tokio_client x200 -> echo_server" "$bin/tokio_client" "$echo_server" 200 20
 suite "tokio_client x200 -> tokio_echo" "$bin/tokio_client" "$tokio_echo" 200 20
@@ -128,6 +145,7 @@ suite "stalled handshakes -> tokio_echo" "${dl[@]}" stall "$tokio_echo"
 suite "stalled handshakes -> tokio_echo_server" "${dl[@]}" stall "$adapter"
 suite "chromium -> chat, echo_server, tokio_echo_server" node interop/browser.mjs "http://$chat/" \
     "$echo_server" "$adapter" "$reports/chat.png"
+suite "chromium -> tokio_echo_server --deflate" node interop/browser.mjs --deflate "$deflate"
 
 echo
 echo "interop summary ($((SECONDS - started)) s; logs in $reports):"

@@ -109,7 +109,9 @@
 //!
 //! # Not included (yet)
 //!
-//! permessage-deflate.
+//! permessage-deflate on a connection upgraded elsewhere
+//! ([`WebSocket::from_upgraded`]): `upgrade_response` answers no
+//! extension, so such a connection runs without it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
