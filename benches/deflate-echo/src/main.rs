@@ -15,6 +15,7 @@ use peers::Column;
 use tokio::runtime::Runtime;
 
 /// One row: a message size and how many messages a run echoes.
+#[derive(Clone)]
 pub struct Workload {
     pub name: &'static str,
     pub len: usize,
@@ -91,13 +92,17 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     let mut quick = false;
     let mut reps = None;
+    let mut only = None;
+    let mut size = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--quick" => quick = true,
             "--reps" => reps = args.next().and_then(|n| n.parse().ok()),
+            "--only" => only = args.next(),
+            "--size" => size = args.next(),
             _ => {
-                eprintln!("usage: rfc6455-deflate-echo [--quick] [--reps N]");
+                eprintln!("usage: rfc6455-deflate-echo [--quick] [--reps N] [--only COLUMN] [--size \"1 KiB\"|\"64 KiB\"]");
                 std::process::exit(2);
             }
         }
@@ -106,8 +111,15 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a runtime");
-    let columns = peers::columns();
-    let workloads = workloads(quick);
+    let mut columns = peers::columns();
+    if let Some(name) = &only {
+        // For profiling one column; its ratios are then to itself.
+        columns.retain(|c| c.name() == name);
+    }
+    let mut workloads = workloads(quick).to_vec();
+    if let Some(name) = &size {
+        workloads.retain(|w| w.name == name);
+    }
     // msgs/s samples and wire/message per column and workload.
     let mut rate = vec![vec![Vec::new(); workloads.len()]; columns.len()];
     let mut ratio = vec![vec![0.0; workloads.len()]; columns.len()];
