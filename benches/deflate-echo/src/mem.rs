@@ -22,7 +22,6 @@ impl<'a> Mem<'a> {
     }
 
     /// The next read, copied into `buf`.
-    #[cfg(feature = "soketto")]
     fn read_into(&mut self, buf: &mut [u8]) -> usize {
         let n = buf.len().min(self.read_size).min(self.wire.len());
         buf[..n].copy_from_slice(&self.wire[..n]);
@@ -117,4 +116,23 @@ pub fn thread_cpu_seconds() -> f64 {
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+impl wtx::stream::StreamReader for Mem<'_> {
+    async fn read(&mut self, bytes: &mut [u8]) -> wtx::Result<usize> {
+        Ok(self.read_into(bytes))
+    }
+}
+
+impl wtx::stream::StreamWriter for Mem<'_> {
+    async fn write_all(&mut self, bytes: &[u8]) -> wtx::Result<()> {
+        self.out.extend_from_slice(bytes);
+        Ok(())
+    }
+    async fn write_all_vectored(&mut self, bytes: &[&[u8]]) -> wtx::Result<()> {
+        for b in bytes {
+            self.out.extend_from_slice(b);
+        }
+        Ok(())
+    }
 }

@@ -8,6 +8,7 @@ use crate::input::Input;
 mod rfc6455;
 #[cfg(feature = "soketto")]
 mod soketto;
+mod wtx;
 mod yawc;
 
 pub trait Column {
@@ -28,6 +29,7 @@ pub fn columns() -> Vec<Box<dyn Column>> {
     vec![
         Box::new(rfc6455::Rfc6455),
         Box::new(yawc::Yawc),
+        Box::new(wtx::Wtx),
         #[cfg(feature = "soketto")]
         Box::new(soketto::Soketto),
     ]
