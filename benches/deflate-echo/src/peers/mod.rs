@@ -27,8 +27,9 @@ pub trait Column {
 
 pub fn columns() -> Vec<Box<dyn Column>> {
     vec![
-        Box::new(rfc6455::Rfc6455),
+        Box::new(rfc6455::Rfc6455 { takeover: true }),
         Box::new(yawc::Yawc),
+        Box::new(rfc6455::Rfc6455 { takeover: false }),
         Box::new(wtx::Wtx),
         #[cfg(feature = "soketto")]
         Box::new(soketto::Soketto),

@@ -10,15 +10,29 @@ use tokio::runtime::Runtime;
 use super::{err, Column};
 use crate::input::{drain, server_deflate, Input, READ_SIZE};
 
-pub struct Rfc6455;
+/// `takeover: false` runs the no-context-takeover input, beside the crates
+/// that can only run that one.
+pub struct Rfc6455 {
+    pub takeover: bool,
+}
 
 impl Column for Rfc6455 {
     fn name(&self) -> &'static str {
-        "rfc6455"
+        match self.takeover {
+            true => "rfc6455",
+            false => "rfc6455 (no context takeover)",
+        }
     }
 
     fn settings(&self) -> &'static str {
-        "level 1, memLevel 4, zlib-rs"
+        match self.takeover {
+            true => "level 1, memLevel 4, zlib-rs",
+            false => "level 1, memLevel 4, zlib-rs; no context takeover",
+        }
+    }
+
+    fn takeover(&self) -> bool {
+        self.takeover
     }
 
     fn echo(&self, input: &Input, out: &mut Vec<u8>, _: &Runtime) -> Result<(), String> {
