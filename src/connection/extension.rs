@@ -34,6 +34,13 @@ const MAX_ELEMENT_LEN: usize = 256;
 #[cfg(feature = "alloc")]
 const DECODE_STEP: usize = 64 << 10;
 
+/// The least output a decode step is given. The room is zeroed before each
+/// step, so a step starts near what its input may inflate to (8 times it,
+/// at least this) and doubles while steps fill it: a 1 KiB message costs no
+/// 64 KiB memset (it was 18% of a 1 KiB compressed echo).
+#[cfg(feature = "alloc")]
+const MIN_DECODE_STEP: usize = 4 << 10;
+
 #[cfg(feature = "alloc")]
 impl<B: Storage, K: KeySource> Connection<B, K> {
     /// Attaches an extension (permessage-deflate, RFC 7692) to a connection
@@ -207,6 +214,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
         let max = self.config.max_message_len;
         let text = self.inbound.kind == Some(MessageKind::Text);
         let (mut at, end) = (start, start + len);
+        let mut step_room = len.saturating_mul(8).clamp(MIN_DECODE_STEP, DECODE_STEP);
         loop {
             let have = self.message.len();
             // Decoded bytes of the message so far: those delivered before
@@ -216,7 +224,7 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
             // One byte past the budget, so that going over it shows.
             let room = usize::try_from(budget.saturating_add(1))
                 .unwrap_or(usize::MAX)
-                .min(DECODE_STEP);
+                .min(step_room);
             super::recv::reserve_message(&mut self.message, room, max.saturating_add(1));
             self.message.resize(have + room, 0);
             let input = &self.rx.buf.bytes()[at..end];
@@ -229,6 +237,9 @@ impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
                 }
             };
             self.message.truncate(have + step.written);
+            if step.written == room {
+                step_room = step_room.saturating_mul(2).min(DECODE_STEP);
+            }
             if step.written as u64 > budget {
                 return Err(ProtocolError::MessageTooLarge);
             }
