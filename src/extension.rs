@@ -1,64 +1,9 @@
-//! What an extension's message transform reports ([`Transformed`],
-//! [`ExtensionError`]), and [`NoExtension`], the extension of a connection
-//! that runs none.
-
-use core::fmt;
+//! [`NoExtension`], the extension of a connection that runs none, and
+//! boxed extensions.
 
 use crate::handshake::{Extension, ExtensionOffer, ExtensionParamWriter};
 use crate::message::MessageKind;
-
-/// What one call of [`Extension::decode`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Transformed {
-    /// Bytes of the input read.
-    pub read: usize,
-    /// Bytes written into the output.
-    pub written: usize,
-    /// The message is complete: given the last piece of input, the
-    /// extension has written everything it decodes to.
-    pub done: bool,
-}
-
-/// An extension could not transform a message: on receive, its data was
-/// corrupt (the connection fails with 1007, invalid payload data); on send,
-/// the extension failed (the send is refused).
-///
-/// # Examples
-///
-/// ```
-/// use rfc6455::ExtensionError;
-///
-/// let error = ExtensionError::new("invalid deflate data");
-/// assert_eq!(error.reason(), "invalid deflate data");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ExtensionError {
-    reason: &'static str,
-}
-
-impl ExtensionError {
-    /// An error with a short reason (at most 123 bytes: it may be sent in
-    /// a Close frame).
-    #[must_use]
-    pub const fn new(reason: &'static str) -> Self {
-        ExtensionError { reason }
-    }
-
-    /// The reason given.
-    #[must_use]
-    pub const fn reason(&self) -> &'static str {
-        self.reason
-    }
-}
-
-impl fmt::Display for ExtensionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.reason)
-    }
-}
-
-#[cfg(feature = "std")]
-impl std::error::Error for ExtensionError {}
+use crate::transform::{ExtensionError, Transformed};
 
 /// The extension of a [`Connection`](crate::Connection) that runs none: the
 /// default. It has no values, so a connection holds nothing for it and

@@ -425,6 +425,7 @@ mod simd;
 mod status;
 mod storage;
 mod time;
+mod transform;
 mod utf8;
 
 pub use close::{encode_close_payload, parse_close_payload, truncate_reason, MAX_CLOSE_REASON_LEN};
@@ -433,7 +434,8 @@ pub use config::{AutoPong, Config, MessageMode};
 pub use connection::{Connection, State, MIN_STORAGE_LEN};
 pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, Timeout, UsageError};
 pub use event::{Event, Handshake};
-pub use extension::{ExtensionError, NoExtension, Transformed};
+pub use extension::NoExtension;
+pub use transform::{ExtensionError, Transformed};
 pub use frame::{
     Decoded, Encoder, Fragment, FrameDecoder, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD,
     MAX_HEADER_LEN,

@@ -7,6 +7,7 @@
 //! (1–255) and a byte. It expands up to 127 times, like a small deflate
 //! bomb, and keeps state across calls (a run half written, a count without
 //! its byte), as an inflater does.
+#![cfg(feature = "alloc")]
 
 mod common;
 

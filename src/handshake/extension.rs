@@ -9,7 +9,7 @@ use super::response::{write_with, Counter, Sink};
 use super::server::Request;
 use super::token::is_token;
 use crate::error::{Error, HandshakeError, UsageError};
-use crate::extension::{ExtensionError, Transformed};
+use crate::transform::{ExtensionError, Transformed};
 use crate::message::MessageKind;
 
 /// An extension's part in the opening handshake.
