@@ -435,7 +435,6 @@ pub use connection::{Connection, State, MIN_STORAGE_LEN};
 pub use error::{BufferTooSmall, Error, HandshakeError, ProtocolError, Timeout, UsageError};
 pub use event::{Event, Handshake};
 pub use extension::NoExtension;
-pub use transform::{ExtensionError, Transformed};
 pub use frame::{
     Decoded, Encoder, Fragment, FrameDecoder, Header, HeaderBytes, Opcode, MAX_CONTROL_PAYLOAD,
     MAX_HEADER_LEN,
@@ -456,6 +455,7 @@ pub use role::Role;
 pub use status::Status;
 pub use storage::Storage;
 pub use time::Timestamp;
+pub use transform::{ExtensionError, Transformed};
 pub use utf8::{Utf8Error, Utf8Validator};
 
 /// The README's quick starts, compiled as doc tests.

@@ -9,8 +9,8 @@ use super::response::{write_with, Counter, Sink};
 use super::server::Request;
 use super::token::is_token;
 use crate::error::{Error, HandshakeError, UsageError};
-use crate::transform::{ExtensionError, Transformed};
 use crate::message::MessageKind;
+use crate::transform::{ExtensionError, Transformed};
 
 /// An extension's part in the opening handshake.
 ///
