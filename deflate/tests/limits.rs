@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::time::Instant;
 
 use common::{bomb, decode, decode_pieces, encode, repetitive};
 use rfc6455::Extension;
@@ -23,7 +22,6 @@ fn a_bomb_stops_after_bounded_work() {
     // read little of the input and written at most its budget + 1.
     let limit = 1 << 20;
     let mut rx = Deflate::new();
-    let start = Instant::now();
     let mut produced = 0usize;
     let mut read = 0usize;
     let mut out = vec![0u8; 64 << 10];
@@ -38,8 +36,8 @@ fn a_bomb_stops_after_bounded_work() {
         }
     }
     assert_eq!(produced, limit + 1);
+    // Bounded work: little of the input was read.
     assert!(read < 64 << 10, "read {read} bytes of input");
-    assert!(start.elapsed().as_secs() < 10);
 }
 
 #[test]
