@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use common::{bomb, decode, decode_pieces, encode, repetitive};
 use rfc6455::Extension;
 use rfc6455_deflate::{Deflate, DeflateConfig};
