@@ -16,6 +16,11 @@ use crate::status::Status;
 use crate::storage::Storage;
 
 impl<B: Storage, K: KeySource + ?Sized, E: Extension> Connection<B, K, E> {
+    /// Out of line: its locals (the parsed head, the expected
+    /// `Sec-WebSocket-Accept`) then share no stack frame with the open
+    /// connection's frame loop, which cut the peak stack of a Cortex-M
+    /// program by 280 bytes (BENCHMARKS.md, "Embedded").
+    #[inline(never)]
     pub(super) fn poll_handshake(&mut self) -> Option<Result<Event<'_>, Error>> {
         // A connection handshakes only if its constructor set a side.
         let side = self.life.side()?;
