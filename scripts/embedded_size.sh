@@ -5,6 +5,7 @@
 #
 #   bash scripts/embedded_size.sh            # the table
 #   bash scripts/embedded_size.sh --symbols  # and the 25 largest symbols of `both`
+#   bash scripts/embedded_size.sh --concepts # and each program's flash by what it is for
 #
 # Profile (embedded/Cargo.toml): opt-level "s", fat LTO, 1 codegen unit,
 # panic abort. Flash is `text + data` of the ELF (code, constants, vector
@@ -56,5 +57,43 @@ if [ "${1:-}" = "--symbols" ]; then
   echo "largest symbols of both (bytes):"
   "$nm_tool" -S --size-sort -C "$bin/both" | tail -25 | while read -r _ size _ symbol; do
     printf '%6d %s\n' $((16#$size)) "$symbol"
+  done
+fi
+
+# Flash by concept: every symbol of each program, classified by its name
+# (first matching rule). Constants that the linker left anonymous (strings,
+# tables, panic locations) cannot be attributed and form their own row.
+if [ "${1:-}" = "--concepts" ]; then
+  nm_tool="$(dirname "$size_tool")/llvm-nm"
+  [ -x "$nm_tool" ] || nm_tool=$(command -v llvm-nm || command -v arm-none-eabi-nm)
+  for name in both ews_both client ews_client server ews_server; do
+    echo
+    echo "$name, flash by concept (bytes):"
+    "$nm_tool" -S -C "$bin/$name" | awk '
+      NF >= 4 && $3 ~ /^[tTrRdD]$/ {
+        size = 0; hex = toupper($2)
+        for (i = 1; i <= length(hex); i++) size = size * 16 + index("0123456789ABCDEF", substr(hex, i, 1)) - 1
+        $1 = $2 = $3 = ""; sym = substr($0, 4)
+        if (sym ~ /^\.L/) c = "constants: strings, tables, panic locations"
+        else if (sym ~ /__INTERRUPTS|__EXCEPTIONS|__RESET_VECTOR/) c = "vector table"
+        else if (sym ~ /rfc6455_embedded|__cortex_m_rt_main|::transfer|rust_begin_unwind/) c = "harness: main, transfer, print, panic handler"
+        else if (sym ~ /^(Reset|DefaultHandler|DefaultPreInit|HardFault|main)/) c = "start-up (cortex-m-rt)"
+        else if (sym ~ /compiler_builtins|__aeabi|^memcmp|^memset|^memcpy|^memmove/) c = "memcpy, memmove, memclr (compiler_builtins)"
+        else if (sym ~ /core::fmt|panicking|_fail|unwrap_failed/) c = "panics and core::fmt"
+        else if (sym ~ /core::str::converts::from_utf8/) c = "core::str::from_utf8"
+        else if (sym ~ /sha1/) c = "SHA-1 (sha1_smol / sha1)"
+        else if (sym ~ /base64/) c = "base64"
+        else if (sym ~ /httparse/) c = "httparse"
+        else if (sym ~ /embedded_websocket|heapless/) c = "embedded-websocket"
+        else if (sym ~ /rfc6455::utf8/) c = "rfc6455: UTF-8 validator"
+        else if (sym ~ /rfc6455(::|\.\.)handshake|connection::side|handshake_recv|connection::handshake/) c = "rfc6455: opening handshake"
+        else if (sym ~ /rfc6455/) c = "rfc6455: frames, messages, control frames, close, limits, timers"
+        else c = "other generic code of core"
+        total[c] += size; all += size
+      }
+      END {
+        for (c in total) if (total[c] > 0) printf "%7d  %s\n", total[c], c
+        printf "%7d  total of the symbols\n", all
+      }' | sort -rn
   done
 fi

@@ -10,14 +10,20 @@ use cortex_m_rt::entry;
 use rfc6455::{Accept, ClientRequest, Config, Connection, Event, KeySource};
 use rfc6455_embedded::{check, fail, finish, keys, ok, paint_stack};
 
-/// Moves every queued byte of `from` to `to`.
+/// Moves every queued byte of `from` to `to`, straight from one storage to
+/// the other.
 fn transfer<K1: KeySource, K2: KeySource>(
     from: &mut Connection<&mut [u8], K1>,
     to: &mut Connection<&mut [u8], K2>,
 ) {
-    let mut wire = [0u8; 128];
-    while let Some(n) = from.poll_transmit(&mut wire) {
-        check(to.receive(&wire[..n]) == n, "the receiver takes every byte");
+    loop {
+        let out = from.peek_transmit();
+        if out.is_empty() {
+            return;
+        }
+        let n = to.receive(out);
+        check(n == out.len(), "the receiver takes every byte");
+        from.advance_transmit(n);
     }
 }
 
