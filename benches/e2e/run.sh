@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# run.sh: echo servers of rfc6455, tokio-tungstenite, fastwebsockets and
-# tokio-websockets under the same load, over loopback, one table.
+# run.sh: echo servers of rfc6455 (the core's loop and the tokio adapter),
+# tokio-tungstenite, fastwebsockets and tokio-websockets, and as non-Rust
+# references Node's ws and Bun (uWebSockets underneath), under the same
+# load, over loopback, one table.
 #
 # Usage: benches/e2e/run.sh [RUNS [SECONDS]]      (defaults: 3 runs of 5 s)
+#        benches/e2e/run.sh --check                (CI: every server, short)
+#
+# --check is the fairness check and smoke pass: every server echoes both
+# workloads for 1 s (every echo checked by the generator) and holds 200
+# idle connections; the table is printed but its figures mean nothing.
 #
 # Builds `e2e-server` (this crate) and the core's `tokio_client` example
 # (the load generator: N connections, one message in flight each, every
@@ -16,16 +23,23 @@
 # scripts/idle_rss.sh). Workloads: 100 connections x 20 bytes, 500 x 16 KiB.
 #
 # Only loopback is used; every run is bounded. Environment: E2E_PORT (19400),
-# E2E_IDLE (10000 connections; 0 skips the idle measurement), E2E_CRATES (all).
+# E2E_IDLE (10000 connections; 0 skips the idle measurement), E2E_CRATES (all:
+# rfc6455 rfc6455-tokio tokio-tungstenite fastwebsockets tokio-websockets
+# node-ws bun). The Node and Bun servers are installed from npm into
+# benches/e2e/node (pinned by its package-lock.json) when Node is present;
+# without Node they are left out.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-runs=${1:-3}
-seconds=${2:-5}
+check=false
+if [[ ${1:-} == --check ]]; then
+    check=true runs=1 seconds=1 idle=${E2E_IDLE:-200}
+else
+    runs=${1:-3} seconds=${2:-5} idle=${E2E_IDLE:-10000}
+fi
 port=${E2E_PORT:-19400}
-idle=${E2E_IDLE:-10000}
-crates=${E2E_CRATES:-rfc6455 tokio-tungstenite fastwebsockets tokio-websockets}
+crates=${E2E_CRATES:-rfc6455 rfc6455-tokio tokio-tungstenite fastwebsockets tokio-websockets node-ws bun}
 log() { printf 'e2e: %s\n' "$*" >&2; }
 
 target=${CARGO_TARGET_DIR:-$root/target}
@@ -33,6 +47,22 @@ cargo build --quiet --release --manifest-path "$here/Cargo.toml" --target-dir "$
 (cd "$root" && cargo build --quiet --release --example tokio_client --example tokio_echo)
 server_bin=$target/e2e/release/e2e-server
 client_bin=$target/release/examples/tokio_client
+if [[ $crates == *node-ws* || $crates == *bun* ]]; then
+    if command -v npm >/dev/null; then
+        (cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    else
+        log "no Node: node-ws and bun left out"
+        crates=$(tr ' ' '\n' <<<"$crates" | grep -vx 'node-ws\|bun' | tr '\n' ' ')
+    fi
+fi
+server_cmd=()
+set_server_cmd() { # CRATE: the command that serves on the address given after it
+    case $1 in
+    node-ws) server_cmd=(node "$here/node/echo-ws.mjs") ;;
+    bun) server_cmd=("$here/node/node_modules/.bin/bun" "$here/node/echo-bun.js") ;;
+    *) server_cmd=("$server_bin" "$1") ;;
+    esac
+}
 
 pin_server=() pin_client=()
 if (($(nproc) >= 2)) && command -v taskset >/dev/null; then
@@ -50,7 +80,8 @@ cleanup() {
 trap cleanup EXIT
 
 start_server() { # CRATE
-    "${pin_server[@]}" "$server_bin" "$1" "127.0.0.1:$port" >"$scratch/server.log" 2>&1 </dev/null &
+    set_server_cmd "$1"
+    "${pin_server[@]}" "${server_cmd[@]}" "127.0.0.1:$port" >"$scratch/server.log" 2>&1 </dev/null &
     server_pid=$!
     local deadline=$((SECONDS + 30))
     until (exec 4<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
@@ -105,10 +136,15 @@ for crate in $crates; do
     stop_server
     idle_rss="-"
     if ((idle > 0)); then
-        printf '#!/bin/sh\nexec %s %s %s "$@"\n' "${pin_server[*]}" "$server_bin" "$crate" >"$scratch/server.sh"
+        set_server_cmd "$crate"
+        printf '#!/bin/sh\nexec %s %s "$@"\n' "${pin_server[*]}" "${server_cmd[*]}" >"$scratch/server.sh"
         chmod +x "$scratch/server.sh"
         idle_rss=$(IDLE_RSS_SERVER="$scratch/server.sh" IDLE_RSS_PORT=$((port + 1)) \
             "$root/scripts/idle_rss.sh" "$idle" 2>/dev/null | sed -nE 's/^RSS per idle connection: ([0-9]+) bytes.*/\1 B/p')
+    fi
+    if $check && [[ -z $idle_rss ]]; then
+        log "$crate: the idle connections were not measured"
+        exit 1
     fi
     echo "| $crate | $small_rate | $small_cpu | $large_rate | $large_cpu | ${idle_rss:-failed} |"
 done

@@ -5,6 +5,8 @@
 //!
 //! - `rfc6455`: the sans-IO core driven by the crate's reference loop
 //!   (`examples/tokio_io`, shared with `tokio_echo`);
+//! - `rfc6455-tokio`: the crate's tokio adapter, `accept`, then `recv` and
+//!   `send` of whole messages;
 //! - `tokio-tungstenite`: `accept_async`, then `Stream` + `Sink`;
 //! - `fastwebsockets`: the opening handshake answered here (fastwebsockets
 //!   leaves it to hyper), then `WebSocket::after_handshake` in a
@@ -13,6 +15,7 @@
 //!
 //! `run.sh` starts it under load.
 
+mod adapter;
 mod fastws;
 mod raw;
 #[path = "../../../examples/tokio_io/mod.rs"]
@@ -26,8 +29,9 @@ use std::process::ExitCode;
 
 use tokio::net::{TcpListener, TcpStream};
 
-const CRATES: [&str; 4] = [
+const CRATES: [&str; 5] = [
     "rfc6455",
+    "rfc6455-tokio",
     "tokio-tungstenite",
     "fastwebsockets",
     "tokio-websockets",
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match name.as_str() {
             "rfc6455" => serve(addr, raw::echo).await,
+            "rfc6455-tokio" => serve(addr, adapter::echo).await,
             "tokio-tungstenite" => serve(addr, tungstenite::echo).await,
             "fastwebsockets" => serve(addr, fastws::echo).await,
             "tokio-websockets" => serve(addr, tokio_ws::echo).await,
