@@ -27,6 +27,7 @@ use std::future::Future;
 use std::io;
 use std::process::ExitCode;
 
+use futures_util::FutureExt;
 use tokio::net::{TcpListener, TcpStream};
 
 const CRATES: [&str; 5] = [
@@ -78,12 +79,14 @@ where
         match listener.accept().await {
             Ok((socket, _)) => {
                 socket.set_nodelay(true)?;
-                let task = echo(socket);
-                tokio::spawn(async move {
-                    if let Err(e) = task.await {
+                // `map`, not an `async` block awaiting the echo: a block
+                // would hold the echo future twice (as the value it captured
+                // and as the one it awaits), doubling each task's memory.
+                tokio::spawn(echo(socket).map(|result| {
+                    if let Err(e) = result {
                         eprintln!("e2e-server: connection ended: {e}");
                     }
-                });
+                }));
             }
             Err(e) => {
                 eprintln!("e2e-server: accept failed: {e}");
