@@ -6,8 +6,8 @@
 //! one enum, so that users name one type, `WebSocket<S>`, whatever the role.
 
 use rfc6455::{
-    Accept, CloseCode, Config, Connection, Error, Event, NoKeys, Rejection, Request, State,
-    StdKeys, Timestamp,
+    Accept, CloseCode, Config, Connection, Error, Event, Fragment, HeaderBytes, MessageKind,
+    NoKeys, Rejection, Request, State, StdKeys, Timestamp,
 };
 #[cfg(feature = "deflate")]
 use rfc6455_deflate::{Deflate, DeflateConfig};
@@ -108,6 +108,22 @@ impl AnyConn {
     }
     pub(crate) fn send_binary(&mut self, data: &[u8]) -> Result<(), Error> {
         each!(self, c => c.send_binary(data))
+    }
+    /// The header of a whole data message whose payload the adapter writes
+    /// itself, right after it (`Connection::send_header`). `None` on a
+    /// connection with permessage-deflate, whose messages go through the
+    /// extension.
+    pub(crate) fn send_header(
+        &mut self,
+        kind: MessageKind,
+        len: u64,
+    ) -> Option<Result<HeaderBytes, Error>> {
+        match self {
+            AnyConn::Keyed(c) => Some(c.send_header(kind, len, Fragment::Last)),
+            AnyConn::Unkeyed(c) => Some(c.send_header(kind, len, Fragment::Last)),
+            #[cfg(feature = "deflate")]
+            AnyConn::KeyedDeflate(_) | AnyConn::UnkeyedDeflate(_) => None,
+        }
     }
     pub(crate) fn ping(&mut self, payload: &[u8]) -> Result<(), Error> {
         each!(self, c => c.ping(payload))

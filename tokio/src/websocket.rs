@@ -200,7 +200,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WebSocket<S> {
     /// Bytes queued and not yet written to the transport.
     #[must_use]
     pub fn queued_len(&self) -> usize {
-        self.inner.conn.queued_len()
+        self.inner.queued_len()
     }
 
     /// Bytes of storage the connection holds (its receive and transmit

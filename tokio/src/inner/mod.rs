@@ -47,6 +47,9 @@ pub(crate) struct Inner<S> {
     pub(crate) wakers: Option<Box<Wakers>>,
     /// A message `start_send` took while the queue was full.
     unsent: Option<Message>,
+    /// A large message going out from its own buffer (see `send.rs`);
+    /// boxed, so a connection that sends none carries a pointer only.
+    direct: Option<Box<send::Direct>>,
     /// The peer's Close frame, for [`Error::Closed`].
     pub(crate) peer_close: Option<CloseFrame>,
     /// The error to report once the transport is closed.
@@ -76,6 +79,7 @@ impl<S> Inner<S> {
             timer: None,
             wakers: None,
             unsent: None,
+            direct: None,
             peer_close: None,
             failure: None,
             skip_linger: false,
@@ -86,6 +90,12 @@ impl<S> Inner<S> {
             protocol: None,
             read_half: true,
         }
+    }
+
+    /// Bytes handed over and not yet written: the connection's queue and
+    /// the rest of a message going out from its own buffer.
+    pub(crate) fn queued_len(&self) -> usize {
+        self.conn.queued_len() + self.direct.as_ref().map_or(0, |d| d.remaining())
     }
 
     pub(crate) fn now(&self) -> Timestamp {
