@@ -4,18 +4,20 @@
 //! Bytes are read straight into the connection's receive storage
 //! (`spare_mut` + `commit`) and queued output is written straight from its
 //! transmit storage (`peek_transmit` + `advance_transmit`): no copies besides
-//! the kernel's. When the connection is done, [`close`] ends TCP without
+//! the kernel's. A server's large payloads are not even copied into the
+//! transmit storage: [`send`] writes the header the connection returns
+//! (`send_header`) and the payload in one vectored write. When the connection is done, [`close`] ends TCP without
 //! losing the last bytes written. The connection's deadlines run on
 //! `tokio::time` ([`read`]).
 #![allow(dead_code)] // each example uses a part
 
-use std::io;
+use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::sync::OnceLock;
 use std::task::Poll;
 use std::time::Duration;
 
-use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind, Timestamp, UsageError};
+use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind, Role, Timestamp, UsageError};
 use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -28,6 +30,11 @@ pub const LINGER: Duration = Duration::from_secs(2);
 /// How many bytes [`close`] reads and discards at most, so a peer that keeps
 /// sending cannot keep the connection open until the deadline at full speed.
 pub const LINGER_MAX_BYTES: usize = 1 << 20;
+
+/// Payloads from this size on are written from where they are (see
+/// [`send`]); below it a copy into the transmit storage is cheap and lets
+/// several frames share one write.
+pub const DIRECT_MIN: usize = 8 << 10;
 
 /// The storage both examples hand to a connection.
 pub type Conn<K> = Connection<Vec<u8>, K>;
@@ -126,6 +133,12 @@ async fn sleep_until(deadline: Timestamp) {
 /// Queues one data frame, writing queued output first when the transmit
 /// storage is full. After the connection closed or failed there is nothing
 /// to send to, and the frame is dropped.
+///
+/// A server's payload of [`DIRECT_MIN`] bytes or more is not copied into the
+/// transmit storage when nothing is queued: the connection checks the frame
+/// and returns its header (`send_header`), and header and payload go out in
+/// one vectored write. (A client's payload would have to be masked, which
+/// is a copy anyway.)
 pub async fn send<K: KeySource>(
     socket: &mut TcpStream,
     conn: &mut Conn<K>,
@@ -133,6 +146,15 @@ pub async fn send<K: KeySource>(
     data: &[u8],
     fragment: Fragment,
 ) -> io::Result<()> {
+    if data.len() >= DIRECT_MIN
+        && conn.role() == Role::Server
+        && (kind == MessageKind::Binary || std::str::from_utf8(data).is_ok())
+        && conn.peek_transmit().is_empty()
+    {
+        if let Ok(header) = conn.send_header(kind, data.len() as u64, fragment) {
+            return write_vectored_all(socket, header.as_bytes(), data).await;
+        }
+    }
     loop {
         let result = match kind {
             MessageKind::Text => {
@@ -151,6 +173,31 @@ pub async fn send<K: KeySource>(
             other => return other.map_err(io::Error::other),
         }
     }
+}
+
+/// Writes `header` then `payload`, in as few `writev` calls as the socket
+/// allows.
+async fn write_vectored_all(
+    socket: &mut TcpStream,
+    header: &[u8],
+    payload: &[u8],
+) -> io::Result<()> {
+    let mut written = 0;
+    let total = header.len() + payload.len();
+    while written < total {
+        let (head, body) = match header.get(written..) {
+            Some(rest) => (rest, payload),
+            None => (&[][..], &payload[written - header.len()..]),
+        };
+        let n = socket
+            .write_vectored(&[IoSlice::new(head), IoSlice::new(body)])
+            .await?;
+        if n == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        written += n;
+    }
+    Ok(())
 }
 
 /// Closes a TCP connection without destroying what was last written: shuts
