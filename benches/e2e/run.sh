@@ -50,6 +50,12 @@ client_bin=$target/release/examples/tokio_client
 if [[ $crates == *node-ws* || $crates == *bun* ]]; then
     if command -v npm >/dev/null; then
         (cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        # Bun's binary comes from its package's install script; where npm
+        # ran none (or the platform has no build), Bun is left out.
+        if [[ $crates == *bun* ]] && ! "$here/node/node_modules/.bin/bun" --version >/dev/null 2>&1; then
+            log "bun did not install: left out"
+            crates=$(tr ' ' '\n' <<<"$crates" | grep -vx 'bun' | tr '\n' ' ')
+        fi
     else
         log "no Node: node-ws and bun left out"
         crates=$(tr ' ' '\n' <<<"$crates" | grep -vx 'node-ws\|bun' | tr '\n' ' ')
