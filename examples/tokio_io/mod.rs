@@ -6,9 +6,9 @@
 //! transmit storage (`peek_transmit` + `advance_transmit`): no copies besides
 //! the kernel's. A server's large payloads are not even copied into the
 //! transmit storage: [`send`] writes the header the connection returns
-//! (`send_header`) and the payload in one vectored write. When the connection is done, [`close`] ends TCP without
-//! losing the last bytes written. The connection's deadlines run on
-//! `tokio::time` ([`read`]).
+//! (`send_header`) and the payload in one vectored write. When the
+//! connection is done, [`close`] ends TCP without losing the last bytes
+//! written. The connection's deadlines run on `tokio::time` ([`read`]).
 #![allow(dead_code)] // each example uses a part
 
 use std::io::{self, IoSlice};
