@@ -1,31 +1,38 @@
 #!/usr/bin/env bash
 # run.sh: echo servers of rfc6455 (the core's loop and the tokio adapter),
-# tokio-tungstenite, fastwebsockets and tokio-websockets, and as non-Rust
-# references Node's ws and Bun (uWebSockets underneath), under the same
-# load, over loopback, one table.
+# tokio-tungstenite, fastwebsockets, tokio-websockets and yawc, and as
+# non-Rust references Node's ws and Bun (uWebSockets underneath), under the
+# same load, over loopback, one table.
 #
 # Usage: benches/e2e/run.sh [RUNS [SECONDS]]      (defaults: 3 runs of 5 s)
 #        benches/e2e/run.sh --check                (CI: every server, short)
 #
-# --check is the fairness check and smoke pass: every server echoes both
-# workloads for 1 s (every echo checked by the generator) and holds 200
-# idle connections; the table is printed but its figures mean nothing.
+# --check is the fairness check and smoke pass: every server echoes every
+# workload for 1 s (every echo checked by the generator; with deflate the
+# server must agree to it and compress its answers) and holds 200 idle
+# connections; the table is printed but its figures mean nothing.
 #
-# Builds `e2e-server` (this crate) and the core's `tokio_client` example
-# (the load generator: N connections, one message in flight each, every
-# echo checked byte for byte, echoes counted for SECONDS after a 2 s
-# warm-up). The server runs on CPU 0 and the generator on CPU 1 (taskset)
-# when the machine has two or more. For each server and workload it prints
-# the median of RUNS runs of messages per second, and of messages per
-# server CPU-second (user + system time of the server over the counted
-# window, from /proc/PID/stat). Then each server's resident memory per idle
-# connection (10,000 connections that completed the handshake, measured by
-# scripts/idle_rss.sh). Workloads: 100 connections x 20 bytes, 500 x 16 KiB.
+# Builds `e2e-server` and `e2e-client` (this crate) and the core's
+# `tokio_client` example. The load generators keep N connections with one
+# message in flight each, check every echo byte for byte, and count echoes
+# for SECONDS after a 2 s warm-up. The server runs on CPU 0 and the
+# generator on CPU 1 (taskset) when the machine has two or more. For each
+# server and workload it prints the median of RUNS runs of messages per
+# second, and of messages per server CPU-second (user + system time of the
+# server over the counted window, from /proc/PID/stat). Then each server's
+# resident memory per idle connection (10,000 connections that completed
+# the handshake, measured by scripts/idle_rss.sh). Workloads:
+# - 100 connections x 20 bytes, binary (`tokio_client --throughput`);
+# - 500 x 16 KiB, binary (`tokio_client --throughput`);
+# - 100 x JSON text of about 1 KiB with permessage-deflate, context
+#   takeover, level 1 (`e2e-client`, the server started with `--deflate`;
+#   only the servers that have permessage-deflate: rfc6455, rfc6455-tokio,
+#   yawc, node-ws, bun), with the server's wire bytes per message byte.
 #
 # Only loopback is used; every run is bounded. Environment: E2E_PORT (19400),
 # E2E_IDLE (10000 connections; 0 skips the idle measurement), E2E_CRATES (all:
 # rfc6455 rfc6455-tokio tokio-tungstenite fastwebsockets tokio-websockets
-# node-ws bun). The Node and Bun servers are installed from npm into
+# yawc node-ws bun). The Node and Bun servers are installed from npm into
 # benches/e2e/node (pinned by its package-lock.json) when Node is present;
 # without Node they are left out.
 set -euo pipefail
@@ -39,7 +46,9 @@ else
     runs=${1:-3} seconds=${2:-5} idle=${E2E_IDLE:-10000}
 fi
 port=${E2E_PORT:-19400}
-crates=${E2E_CRATES:-rfc6455 rfc6455-tokio tokio-tungstenite fastwebsockets tokio-websockets node-ws bun}
+crates=${E2E_CRATES:-rfc6455 rfc6455-tokio tokio-tungstenite fastwebsockets tokio-websockets yawc node-ws bun}
+# The servers that have permessage-deflate.
+deflating=" rfc6455 rfc6455-tokio yawc node-ws bun "
 log() { printf 'e2e: %s\n' "$*" >&2; }
 
 target=${CARGO_TARGET_DIR:-$root/target}
@@ -47,6 +56,7 @@ cargo build --quiet --release --manifest-path "$here/Cargo.toml" --target-dir "$
 (cd "$root" && cargo build --quiet --release --example tokio_client --example tokio_echo)
 server_bin=$target/e2e/release/e2e-server
 client_bin=$target/release/examples/tokio_client
+deflate_client_bin=$target/e2e/release/e2e-client
 if [[ $crates == *node-ws* || $crates == *bun* ]]; then
     if command -v npm >/dev/null; then
         (cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
@@ -85,9 +95,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_server() { # CRATE
+start_server() { # CRATE [--deflate]
     set_server_cmd "$1"
-    "${pin_server[@]}" "${server_cmd[@]}" "127.0.0.1:$port" >"$scratch/server.log" 2>&1 </dev/null &
+    "${pin_server[@]}" "${server_cmd[@]}" "127.0.0.1:$port" ${2:+"$2"} >"$scratch/server.log" 2>&1 </dev/null &
     server_pid=$!
     local deadline=$((SECONDS + 30))
     until (exec 4<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
@@ -108,11 +118,16 @@ median() {
 }
 hz=$(getconf CLK_TCK)
 
-measure() { # CONNECTIONS SIZE: prints "msg/s per-CPU-second" medians
-    local rates=() per_cpu=() run before ticks first echoes
+measure() { # CONNECTIONS SIZE|deflate: prints "msg/s per-CPU-second [wire/byte]" medians
+    local rates=() per_cpu=() wire=() run before ticks first echoes
     for ((run = 1; run <= runs; run++)); do
-        "${pin_client[@]}" "$client_bin" --throughput "ws://127.0.0.1:$port/" "$1" "$2" \
-            "$seconds" >"$scratch/client.out" 2>&1 &
+        if [[ $2 == deflate ]]; then
+            "${pin_client[@]}" "$deflate_client_bin" "127.0.0.1:$port" "$1" "$seconds" \
+                >"$scratch/client.out" 2>&1 &
+        else
+            "${pin_client[@]}" "$client_bin" --throughput "ws://127.0.0.1:$port/" "$1" "$2" \
+                "$seconds" >"$scratch/client.out" 2>&1 &
+        fi
         local client_pid=$!
         sleep 2 # the client's warm-up
         before=$(cpu_ticks)
@@ -123,23 +138,42 @@ measure() { # CONNECTIONS SIZE: prints "msg/s per-CPU-second" medians
         fi
         ticks=$(($(cpu_ticks) - before))
         first=$(head -1 "$scratch/client.out")
-        echoes=$(sed -E 's/.* ([0-9]+) echoes in .*/\1/' <<<"$first")
-        rates+=("$(sed -E 's/^tokio_client: ([0-9]+) msg\/s.*/\1/' <<<"$first")")
+        echoes=$(sed -E 's/.*[^0-9]([0-9]+) echoes in .*/\1/' <<<"$first")
+        rates+=("$(sed -E 's/^[a-z0-9_-]+: ([0-9]+) msg\/s.*/\1/' <<<"$first")")
         per_cpu+=("$((echoes * hz / (ticks > 0 ? ticks : 1)))")
+        # Thousandths of a wire byte per message byte (the deflate client's).
+        wire+=("$(sed -nE 's/.* ([0-9]+)\.([0-9]{3}) wire bytes per message byte.*/\1\2/p' <<<"$first")")
     done
-    echo "$(printf '%s\n' "${rates[@]}" | median) $(printf '%s\n' "${per_cpu[@]}" | median)"
+    local ratio=""
+    if [[ -n ${wire[0]} ]]; then
+        ratio=$(printf '%s\n' "${wire[@]}" | median)
+        # A server that does not compress its answers sends about 1.0.
+        if ((10#$ratio > 600)); then
+            log "the server's answers are not compressed ($ratio/1000 wire bytes per byte)"
+            exit 1
+        fi
+        ratio=$(awk -v r="$ratio" 'BEGIN { printf "%.3f", r / 1000 }')
+    fi
+    echo "$(printf '%s\n' "${rates[@]}" | median) $(printf '%s\n' "${per_cpu[@]}" | median) $ratio"
 }
 
 echo "load average before: $(uptime | sed 's/.*load average: //'); $runs runs of $seconds s;" \
     "server pinned: ${pin_server[*]:-no}"
 echo
-echo "| server | 100 x 20 B msg/s | per server CPU-s | 500 x 16 KiB msg/s | per server CPU-s | idle RSS / connection |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| server | 100 x 20 B msg/s | per server CPU-s | 500 x 16 KiB msg/s | per server CPU-s |" \
+    "100 x 1 KiB JSON, deflate msg/s | per server CPU-s | wire / message byte | idle RSS / connection |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for crate in $crates; do
     start_server "$crate"
     read -r small_rate small_cpu < <(measure 100 20)
     read -r large_rate large_cpu < <(measure 500 16384)
     stop_server
+    deflate_rate="-" deflate_cpu="-" deflate_wire="-"
+    if [[ $deflating == *" $crate "* ]]; then
+        start_server "$crate" --deflate
+        read -r deflate_rate deflate_cpu deflate_wire < <(measure 100 deflate)
+        stop_server
+    fi
     idle_rss="-"
     if ((idle > 0)); then
         set_server_cmd "$crate"
@@ -152,5 +186,6 @@ for crate in $crates; do
         log "$crate: the idle connections were not measured"
         exit 1
     fi
-    echo "| $crate | $small_rate | $small_cpu | $large_rate | $large_cpu | ${idle_rss:-failed} |"
+    echo "| $crate | $small_rate | $small_cpu | $large_rate | $large_cpu |" \
+        "$deflate_rate | $deflate_cpu | $deflate_wire | ${idle_rss:-failed} |"
 done

@@ -17,7 +17,10 @@ use std::sync::OnceLock;
 use std::task::Poll;
 use std::time::Duration;
 
-use rfc6455::{Connection, Error, Fragment, KeySource, MessageKind, Role, Timestamp, UsageError};
+use rfc6455::{
+    Connection, Error, Extension, Fragment, KeySource, MessageKind, NoExtension, Role, Timestamp,
+    UsageError,
+};
 use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -36,11 +39,15 @@ pub const LINGER_MAX_BYTES: usize = 1 << 20;
 /// several frames share one write.
 pub const DIRECT_MIN: usize = 8 << 10;
 
-/// The storage both examples hand to a connection.
-pub type Conn<K> = Connection<Vec<u8>, K>;
+/// The storage both examples hand to a connection; `E` is an extension
+/// (permessage-deflate) where one is attached.
+pub type Conn<K, E = NoExtension> = Connection<Vec<u8>, K, E>;
 
 /// Writes everything the connection has queued.
-pub async fn flush<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> io::Result<()> {
+pub async fn flush<K: KeySource, E: Extension>(
+    socket: &mut TcpStream,
+    conn: &mut Conn<K, E>,
+) -> io::Result<()> {
     loop {
         let out = conn.peek_transmit();
         if out.is_empty() {
@@ -70,7 +77,10 @@ pub fn now() -> Timestamp {
 /// returns.
 ///
 /// Cancel safe: dropped while waiting, nothing was read.
-pub async fn read<K: KeySource>(socket: &mut TcpStream, conn: &mut Conn<K>) -> io::Result<bool> {
+pub async fn read<K: KeySource, E: Extension>(
+    socket: &mut TcpStream,
+    conn: &mut Conn<K, E>,
+) -> io::Result<bool> {
     // Wait for input before asking for room: growable storage is only
     // allocated when there is something to read, so an idle connection
     // holds none.
@@ -138,16 +148,17 @@ async fn sleep_until(deadline: Timestamp) {
 /// transmit storage when nothing is queued: the connection checks the frame
 /// and returns its header (`send_header`), and header and payload go out in
 /// one vectored write. (A client's payload would have to be masked, which
-/// is a copy anyway.)
-pub async fn send<K: KeySource>(
+/// is a copy anyway; with an extension in use the payload goes through it.)
+pub async fn send<K: KeySource, E: Extension>(
     socket: &mut TcpStream,
-    conn: &mut Conn<K>,
+    conn: &mut Conn<K, E>,
     kind: MessageKind,
     data: &[u8],
     fragment: Fragment,
 ) -> io::Result<()> {
     if data.len() >= DIRECT_MIN
         && conn.role() == Role::Server
+        && conn.extension().is_none()
         && (kind == MessageKind::Binary || std::str::from_utf8(data).is_ok())
         && conn.peek_transmit().is_empty()
     {

@@ -11,6 +11,9 @@
 //!
 //! Run with `cargo run --release --manifest-path benches/deflate/Cargo.toml`.
 
+#[path = "../../json_messages.rs"]
+mod json;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -298,36 +301,11 @@ impl Codec for CZlib {
     }
 }
 
-/// JSON-like messages (a market-data feed) of about `len` bytes each.
+/// The messages of every deflate benchmark, as bytes.
 fn messages(count: usize, len: usize) -> Vec<Vec<u8>> {
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
-    let symbols = ["BTC-USD", "ETH-USD", "SOL-USD", "EUR-USD", "AAPL", "MSFT"];
-    (0..count)
-        .map(|_| {
-            let mut m = String::from("[");
-            while m.len() < len - 160 {
-                let r = next();
-                m.push_str(&format!(
-                    "{{\"type\":\"trade\",\"symbol\":\"{}\",\"price\":{}.{:02},\"size\":0.{:04},\"side\":\"{}\",\"ts\":{},\"id\":{}}},",
-                    symbols[(r % 6) as usize],
-                    20_000 + r % 30_000,
-                    r % 100,
-                    r % 10_000,
-                    if r & 1 == 0 { "buy" } else { "sell" },
-                    1_700_000_000_000u64 + r % 1_000_000,
-                    r % 100_000_000,
-                ));
-            }
-            m.pop();
-            m.push(']');
-            m.into_bytes()
-        })
+    json::messages(count, len)
+        .into_iter()
+        .map(String::into_bytes)
         .collect()
 }
 
