@@ -48,7 +48,11 @@ const fn key_word(key: [u8; 4]) -> u64 {
 
 /// [`apply_mask`] from payload offset 0, also telling whether the unmasked
 /// bytes are all ASCII (and so valid UTF-8), in the same pass.
-#[inline]
+///
+/// Always inlined: its one caller is the whole-frame path, for short text,
+/// where a call's entry and exit cost about 7% of a 16-byte message
+/// (BENCHMARKS.md, W1).
+#[inline(always)]
 pub(crate) fn apply_mask_ascii(buf: &mut [u8], key: [u8; 4]) -> bool {
     let word = key_word(key);
     let mut seen = 0u64;
