@@ -47,3 +47,19 @@ fn a_connection_is_small() {
         "{size} bytes ({core} for the core)"
     );
 }
+
+#[test]
+fn a_server_task_holds_the_handshake_only_while_it_runs() {
+    // A task that awaits `accept` and then keeps the `WebSocket` holds both
+    // futures side by side for its whole life (the compiler cannot overlap
+    // an awaited future with the value it returns): the handshake's state
+    // is boxed, so only a pointer stays.
+    let (stream, _peer) = tokio::io::duplex(64);
+    let accept = rfc6455_tokio::accept(stream);
+    let size = std::mem::size_of_val(&accept);
+    assert!(size <= 512, "the accept future is {size} bytes");
+    let (stream, _peer) = tokio::io::duplex(64);
+    let accept = rfc6455_tokio::accept_with(stream, |_| Ok(rfc6455_tokio::Accept::new()));
+    let size = std::mem::size_of_val(&accept);
+    assert!(size <= 512, "the accept_with future is {size} bytes");
+}

@@ -63,8 +63,8 @@ fn main() -> ExitCode {
         match (name.as_str(), deflate) {
             ("rfc6455", false) => serve(addr, raw::echo).await,
             ("rfc6455", true) => serve(addr, raw::echo_deflate).await,
-            ("rfc6455-tokio", false) => serve(addr, adapter::echo).await,
-            ("rfc6455-tokio", true) => serve(addr, adapter::echo_deflate).await,
+            ("rfc6455-tokio", false) => serve(addr, |s| adapter::echo(s, false)).await,
+            ("rfc6455-tokio", true) => serve(addr, |s| adapter::echo(s, true)).await,
             ("tokio-tungstenite", false) => serve(addr, tungstenite::echo).await,
             ("fastwebsockets", false) => serve(addr, fastws::echo).await,
             ("tokio-websockets", false) => serve(addr, tokio_ws::echo).await,
