@@ -298,11 +298,10 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let mut inner = Inner::new(stream, conn);
-    inner.seen = Some(Vec::new());
+    inner.rare().seen = Some(Vec::new());
     match poll_fn(|cx| inner.poll_opening(cx)).await {
         Ok(Opened::Complete(protocol)) => {
-            inner.seen = None;
-            inner.protocol = protocol;
+            inner.opened(protocol);
             Ok(WebSocket::from_inner(inner))
         }
         Ok(Opened::Upgrade) => unreachable!("a client receives no upgrade request"),
@@ -325,7 +324,11 @@ async fn refusal<S: AsyncRead + Unpin>(
     status: u16,
     config: Config,
 ) -> Refusal {
-    let seen = inner.seen.take().unwrap_or_default();
+    let seen = inner
+        .rare
+        .as_mut()
+        .and_then(|r| r.seen.take())
+        .unwrap_or_default();
     let limits = HeadLimits::new()
         .with_max_head_len(config.max_head_len)
         .with_max_headers(config.max_headers);

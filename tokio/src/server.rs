@@ -252,7 +252,7 @@ where
     loop {
         match poll_fn(|cx| inner.poll_opening(cx)).await {
             Ok(Opened::Complete(protocol)) => {
-                inner.protocol = protocol;
+                inner.opened(protocol);
                 // The `101` goes out now: the client waits for it.
                 poll_fn(|cx| inner.poll_write_out(cx, crate::wakers::Half::Whole)).await?;
                 return Ok(WebSocket::from_inner(inner));

@@ -188,7 +188,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WebSocket<S> {
     /// The subprotocol agreed in the opening handshake.
     #[must_use]
     pub fn protocol(&self) -> Option<&str> {
-        self.inner.protocol.as_deref()
+        self.inner.rare.as_ref().and_then(|r| r.protocol.as_deref())
     }
 
     /// The connection's state (RFC 6455 §7).
@@ -226,7 +226,10 @@ impl<S> std::fmt::Debug for WebSocket<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebSocket")
             .field("state", &self.inner.conn.state())
-            .field("protocol", &self.inner.protocol)
+            .field(
+                "protocol",
+                &self.inner.rare.as_ref().and_then(|r| r.protocol.as_deref()),
+            )
             .finish_non_exhaustive()
     }
 }

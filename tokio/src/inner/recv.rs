@@ -50,7 +50,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
                 self.fail_transport(e);
                 continue;
             }
-            if self.conn.should_close_transport() || self.failure.is_some() {
+            if self.conn.should_close_transport() || self.failed() {
                 self.start_closing();
                 continue;
             }
@@ -68,7 +68,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
             }
         }
         // The transport is closed: report the failure, if any, then the end.
-        if let Some(e) = self.failure.take() {
+        if let Some(e) = self.rare.as_mut().and_then(|r| r.failure.take()) {
             return Poll::Ready(Some(Err(e)));
         }
         self.finished = true;
@@ -127,13 +127,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
                     code: CloseCode::ABNORMAL,
                     ..
                 }) => {
-                    self.failure.get_or_insert(Error::ConnectionLost);
+                    self.rare().failure.get_or_insert(Error::ConnectionLost);
                     continue;
                 }
                 Ok(Event::Close { code, reason }) => {
                     let frame =
                         (code != CloseCode::NO_STATUS).then(|| CloseFrame::new(code, reason));
-                    self.peer_close.clone_from(&frame);
+                    self.rare().peer_close.clone_from(&frame);
                     Message::Close(frame)
                 }
                 Ok(Event::Upgrade(_) | Event::HandshakeComplete(_)) => continue,
@@ -141,7 +141,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
                     if let rfc6455::Error::Timeout(Timeout::DeadPeer | Timeout::Handshake) = e {
                         self.skip_linger = true;
                     }
-                    self.failure.get_or_insert(e.into());
+                    self.rare().failure.get_or_insert(e.into());
                     continue;
                 }
             };
@@ -168,7 +168,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
             let mut buf = ReadBuf::new(&mut probe);
             let read = io.poll_read(&mut cx, &mut buf);
             let got = buf.filled();
-            if let Some(seen) = &mut self.seen {
+            if let Some(seen) = self.rare.as_mut().and_then(|r| r.seen.as_mut()) {
                 seen.extend_from_slice(got);
             }
             // (Offering nothing would still make the storage grow.)
@@ -187,7 +187,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
             let mut buf = ReadBuf::new(spare);
             let read = io.poll_read(&mut cx, &mut buf);
             let n = buf.filled().len();
-            if let Some(seen) = &mut self.seen {
+            if let Some(seen) = self.rare.as_mut().and_then(|r| r.seen.as_mut()) {
                 seen.extend_from_slice(buf.filled());
             }
             self.conn.commit(n);
@@ -212,7 +212,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
 
     /// The transport failed: nothing more can be read or written.
     pub(crate) fn fail_transport(&mut self, e: io::Error) {
-        self.failure.get_or_insert(Error::Io(e));
+        self.rare().failure.get_or_insert(Error::Io(e));
         self.transport = Transport::Done;
     }
 }

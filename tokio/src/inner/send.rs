@@ -193,7 +193,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
 
     fn queue(&mut self, message: &Message) -> Result<(), Refused> {
         if self.transport != Transport::Open {
-            return Err(Refused::Error(Error::Closed(self.peer_close.clone())));
+            return Err(Refused::Error(Error::Closed(self.peer_close())));
         }
         let queued = match message {
             Message::Text(text) => self.conn.send_text(text),
@@ -209,7 +209,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Inner<S> {
             Ok(()) => Ok(()),
             Err(rfc6455::Error::Usage(UsageError::QueueFull)) => Err(Refused::Full),
             Err(rfc6455::Error::Usage(UsageError::Closed | UsageError::NotOpen)) => {
-                Err(Refused::Error(Error::Closed(self.peer_close.clone())))
+                Err(Refused::Error(Error::Closed(self.peer_close())))
             }
             Err(e) => Err(Refused::Error(e.into())),
         }
